@@ -1,0 +1,161 @@
+"""CoNLL-2003 reading, text reconstruction, sub-token labelling and window packing."""
+from casing import casing_type_ids
+
+NER_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+IGNORE = -100
+
+
+def read_conll(path):
+    """Returns list of documents; document = list of sentences; sentence = list of
+    (token, pos, chunk, ner)."""
+    docs, doc, sent = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("-DOCSTART-"):
+                if sent:
+                    doc.append(sent); sent = []
+                if doc:
+                    docs.append(doc); doc = []
+                continue
+            if not line.strip():
+                if sent:
+                    doc.append(sent); sent = []
+                continue
+            parts = line.split(" ")
+            sent.append((parts[0], parts[1], parts[2], parts[-1]))
+    if sent:
+        doc.append(sent)
+    if doc:
+        docs.append(doc)
+    return docs
+
+
+def label_sets(docs):
+    pos, chunk = set(), set()
+    for d in docs:
+        for s in d:
+            for t in s:
+                pos.add(t[1]); chunk.add(t[2])
+    return sorted(pos), sorted(chunk)
+
+
+def doc_text(doc):
+    """Join tokens with single spaces, sentences with '\n'. Returns text, token spans
+    [(sent_idx, tok_idx, start, end)], char->token index list."""
+    parts, spans, pos = [], [], 0
+    for si, sent in enumerate(doc):
+        if si:
+            parts.append("\n"); pos += 1
+        for ti, tok in enumerate(sent):
+            if ti:
+                parts.append(" "); pos += 1
+            parts.append(tok[0])
+            spans.append((si, ti, pos, pos + len(tok[0])))
+            pos += len(tok[0])
+    text = "".join(parts)
+    char2tok = [-1] * len(text)
+    for k, (_, _, a, b) in enumerate(spans):
+        for c in range(a, b):
+            char2tok[c] = k
+    return text, spans, char2tok
+
+
+def _cont(tag):
+    """Label for a later pre-token word of the same CoNLL token."""
+    return "I-" + tag[2:] if tag.startswith("B-") else tag
+
+
+def encode_doc(tokenizer, doc, maps, max_len=256, with_labels=True):
+    """Tokenise one document as raw text and pack into windows.
+
+    maps: dict with 'ner','pos','chunk' label->id.
+    Returns (windows, n_conll_tokens, spans); each window is a dict with input_ids,
+    token_type_ids, ner/pos/chunk label lists and 'words': list of
+    (first_subtoken_pos_in_window, conll_token_index, is_first_word_of_conll_token).
+    """
+    text, spans, char2tok = doc_text(doc)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids = enc["input_ids"]
+    offs = enc["offset_mapping"]
+    toks = tokenizer.convert_ids_to_tokens(ids)
+    n = len(ids)
+    types = casing_type_ids(text, toks, offs, [0] * n)
+    flat = [t for s in doc for t in s]
+    # per sub-token: conll token index, word start flag, labels
+    tok_idx = [char2tok[o[0]] for o in offs]
+    is_word_start = [not (t.startswith("##") and i > 0) for i, t in enumerate(toks)]
+    ner = [IGNORE] * n; pos = [IGNORE] * n; chunk = [IGNORE] * n
+    words = []  # (subtoken index, conll token index, first-of-token)
+    last_tok = -1
+    for i in range(n):
+        if not is_word_start[i]:
+            continue
+        k = tok_idx[i]
+        first = k != last_tok
+        last_tok = k
+        words.append((i, k, first))
+        if with_labels:
+            w, p, c, e = flat[k]
+            ner[i] = maps["ner"][e if first else _cont(e)]
+            pos[i] = maps["pos"][p]
+            chunk[i] = maps["chunk"][c if first else _cont(c)]
+    # sentence boundaries in sub-token space
+    sent_of_tok = [s[0] for s in spans]
+    sent_ranges = []  # (start, end) sub-token ranges per sentence
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or sent_of_tok[tok_idx[i]] != sent_of_tok[tok_idx[i - 1]]:
+            sent_ranges.append((start, i)); start = i
+    # pieces: sentences, long sentences split at word starts
+    cap = max_len - 2
+    pieces = []
+    for a, b in sent_ranges:
+        while b - a > cap:
+            cut = a + cap
+            while cut > a + 1 and not is_word_start[cut]:
+                cut -= 1
+            if cut == a + 1:
+                cut = a + cap
+            pieces.append((a, cut)); a = cut
+        pieces.append((a, b))
+    # greedy packing of consecutive pieces
+    windows_ranges = []
+    cur = None
+    for a, b in pieces:
+        if cur is not None and b - cur[0] <= cap:
+            cur = (cur[0], b)
+        else:
+            if cur is not None:
+                windows_ranges.append(cur)
+            cur = (a, b)
+    if cur is not None:
+        windows_ranges.append(cur)
+    cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
+    windows = []
+    wi = 0
+    for a, b in windows_ranges:
+        win_words = []
+        while wi < len(words) and words[wi][0] < b:
+            s, k, f = words[wi]
+            win_words.append((s - a + 1, k, f))
+            wi += 1
+        windows.append({
+            "input_ids": [cls_id] + ids[a:b] + [sep_id],
+            "token_type_ids": [0] + types[a:b] + [0],
+            "ner": [IGNORE] + ner[a:b] + [IGNORE],
+            "pos": [IGNORE] + pos[a:b] + [IGNORE],
+            "chunk": [IGNORE] + chunk[a:b] + [IGNORE],
+            "words": win_words,
+        })
+    return windows, len(flat), spans
+
+
+def encode_split(tokenizer, docs, maps, max_len=256):
+    out = []
+    for di, doc in enumerate(docs):
+        wins, ntok, spans = encode_doc(tokenizer, doc, maps, max_len)
+        for w in wins:
+            w["doc"] = di
+        out.append((wins, ntok, spans))
+    return out

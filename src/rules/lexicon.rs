@@ -1,0 +1,11 @@
+//! Rules' word lists live in `src/rules/data/*.tsv`, compiled in. Format: one entry a line,
+//! columns separated by tabs, `#` starts a comment line, blank lines are skipped. Each file's
+//! header comment says where its list came from.
+
+/// The entries of a lexicon file: each non-comment line split into its tab-separated columns.
+pub fn entries(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    data.lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.split('\t').map(str::trim).collect())
+}

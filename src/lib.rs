@@ -1,5 +1,12 @@
 //! factx: documents → windows → logits → mentions → entities/roles/facts → records.
 
+pub mod decode;
 pub mod doc;
+pub mod eval;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod pipeline;
 pub mod record;
 pub mod rules;
+pub mod tokenize;

@@ -1,1 +1,204 @@
-fn main() {}
+//! The `factx` command line: `extract` runs the pipeline over corpora, `eval` scores it.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use factx::input::{self, Input, ReadOptions};
+use factx::output::JsonlWriter;
+use factx::pipeline::{self, BackendKind, Options, Pipeline};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "factx",
+    version,
+    about = "People, organisations, places, roles and numeric facts from news text"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Annotate documents and write one JSON record per document.
+    Extract(ExtractArgs),
+    /// Score the pipeline against hand-labelled records or CoNLL data.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// Model directory (or an .onnx file inside one); the shipped default model when absent.
+    #[arg(long, env = "FACTX_MODEL")]
+    model: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "onnx")]
+    backend: BackendKind,
+    /// Threads for the model and for the other stages (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Windows of up to 256 tokens per model call.
+    #[arg(long, default_value_t = Options::default().batch_size)]
+    batch_size: usize,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// JSONL files (`id`, `text`, optional `date`), .txt files, directories, or `-` for JSONL on stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// No progress bar and no per-document error lines on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Documents larger than this many bytes become error records instead of being read.
+    #[arg(long, default_value_t = 32 << 20)]
+    max_doc_bytes: usize,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Gold records (JSONL in factx's record format).
+    #[arg(long, required_unless_present = "conll")]
+    gold: Option<PathBuf>,
+    /// Predicted records; the pipeline runs on the gold texts when absent.
+    #[arg(long, requires = "gold")]
+    pred: Option<PathBuf>,
+    /// Score NER on CoNLL-2003-format data instead (entity-level, as conlleval/seqeval).
+    #[arg(long, conflicts_with = "gold")]
+    conll: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write an HTML report with the documents' gold and predicted spans side by side.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract(args),
+        Command::Eval(args) => eval(args),
+    };
+    if let Err(e) = result {
+        eprintln!("factx: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The model shipped in the repository, found from the build's source tree.
+fn default_model() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6")
+}
+
+fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .ok();
+    let path = args.model.clone().unwrap_or_else(default_model);
+    let options = Options {
+        batch_size: args.batch_size,
+        ..Options::default()
+    };
+    pipeline::load(&path, args.backend, threads, options)
+}
+
+fn extract(args: ExtractArgs) -> Result<()> {
+    let sources = input::sources(&args.inputs)?;
+    let mut pipeline = load_pipeline(&args.model)?;
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let progress = (!args.quiet && std::io::stderr().is_terminal())
+        .then(|| progress_bar(input::total_bytes(&sources)));
+    let inputs = input::read(
+        sources,
+        ReadOptions {
+            max_doc_bytes: args.max_doc_bytes,
+        },
+        bytes_read.clone(),
+    );
+    let (mut docs, mut failed) = (0u64, 0u64);
+    pipeline.run(inputs, |record| {
+        docs += 1;
+        if !record.errors.is_empty() {
+            failed += 1;
+            if !args.quiet {
+                for e in &record.errors {
+                    let place = match (&e.file, e.line) {
+                        (Some(f), Some(l)) => format!("{f}:{l}: "),
+                        (Some(f), None) => format!("{f}: "),
+                        _ => String::new(),
+                    };
+                    let line = format!(
+                        "factx: {place}{}: {} error: {}",
+                        record.id, e.stage, e.message
+                    );
+                    match &progress {
+                        Some(bar) => bar.println(line),
+                        None => eprintln!("{line}"),
+                    }
+                }
+            }
+        }
+        if let Some(bar) = &progress {
+            bar.set_position(bytes_read.load(Ordering::Relaxed));
+            bar.set_message(format!("{docs} docs"));
+        }
+        writer.write(&record)
+    })?;
+    writer.finish()?;
+    if let Some(bar) = progress {
+        bar.finish_with_message(format!("{docs} docs, {failed} with errors"));
+    }
+    Ok(())
+}
+
+fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
+    let bar = match total_bytes {
+        Some(total) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {percent:>3}% {msg} {binary_bytes_per_sec} ETA {eta}",
+            )
+            .expect("valid template"),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg} {binary_bytes_per_sec}")
+                .expect("valid template"),
+        ),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    bar
+}
+
+fn eval(args: EvalArgs) -> Result<()> {
+    let _ = (
+        &args.json,
+        &args.html,
+        &args.pred,
+        &args.conll,
+        &args.gold,
+        Input::Failed(Default::default()),
+    );
+    anyhow::bail!("eval is not wired yet")
+}

@@ -1,0 +1,469 @@
+//! The input stage: paths → a stream of documents, in a stable order, one at a time.
+//!
+//! Anything wrong with one document (bad JSON, no `text`, invalid UTF-8, too large) becomes a
+//! failed record naming the file and line; the stream goes on with the next document.
+
+use crate::record::{Record, RecordError};
+use anyhow::{bail, Context, Result};
+use serde_json::{Map, Value};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+
+/// A document ready for the pipeline.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputDoc {
+    pub id: String,
+    pub date: Option<String>,
+    pub text: String,
+    pub meta: Map<String, Value>,
+    /// Problems that did not stop the document (an unreadable `date`).
+    pub errors: Vec<RecordError>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Doc(InputDoc),
+    /// A document that could not be read: written out as it is, with its error.
+    Failed(Record),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Jsonl(PathBuf),
+    /// A text file and the id its document gets.
+    Text {
+        path: PathBuf,
+        id: String,
+    },
+    Stdin,
+}
+
+/// Resolves the command line's inputs: files by extension, directories walked (sorted) for
+/// `.txt` and `.jsonl`, `-` for JSONL on stdin. A path that does not exist is an error before
+/// anything runs.
+pub fn sources(inputs: &[String]) -> Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        let path = PathBuf::from(input);
+        let meta = std::fs::metadata(&path).with_context(|| format!("{input}: cannot read"))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(&path, &mut files)?;
+            files.sort();
+            for file in files {
+                let id = file
+                    .strip_prefix(&path)
+                    .unwrap_or(&file)
+                    .to_string_lossy()
+                    .into_owned();
+                sources.push(source_for(file, id));
+            }
+        } else {
+            let id = path
+                .file_name()
+                .map_or_else(|| input.clone(), |n| n.to_string_lossy().into_owned());
+            sources.push(source_for(path, id));
+        }
+    }
+    Ok(sources)
+}
+
+fn source_for(path: PathBuf, id: String) -> Source {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        Source::Jsonl(path)
+    } else {
+        Source::Text { path, id }
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("{}: cannot list", dir.display()))?
+    {
+        let path = entry
+            .with_context(|| format!("{}: cannot list", dir.display()))?
+            .path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "txt" || e == "jsonl") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Total size of the file inputs, for progress; `None` when stdin is among them.
+pub fn total_bytes(sources: &[Source]) -> Option<u64> {
+    sources
+        .iter()
+        .map(|s| match s {
+            Source::Jsonl(path) | Source::Text { path, .. } => {
+                Some(std::fs::metadata(path).map_or(0, |m| m.len()))
+            }
+            Source::Stdin => None,
+        })
+        .sum()
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Larger documents are refused with an error record instead of being read into memory.
+    pub max_doc_bytes: usize,
+}
+
+/// Streams the documents of `sources` in order. `bytes_read` counts input consumed, for progress.
+pub fn read(
+    sources: Vec<Source>,
+    options: ReadOptions,
+    bytes_read: Arc<AtomicU64>,
+) -> impl Iterator<Item = Input> + Send {
+    sources
+        .into_iter()
+        .flat_map(move |source| -> Box<dyn Iterator<Item = Input> + Send> {
+            match source {
+                Source::Text { path, id } => {
+                    let input = read_text_file(&path, id, options);
+                    bytes_read.fetch_add(
+                        std::fs::metadata(&path).map_or(0, |m| m.len()),
+                        Ordering::Relaxed,
+                    );
+                    Box::new(std::iter::once(input))
+                }
+                Source::Jsonl(path) => {
+                    let name = path.display().to_string();
+                    match File::open(&path) {
+                        Ok(file) => Box::new(JsonlReader::new(
+                            BufReader::new(file),
+                            name,
+                            options,
+                            bytes_read.clone(),
+                        )),
+                        Err(e) => Box::new(std::iter::once(failed(
+                            &name,
+                            &name,
+                            None,
+                            format!("cannot open: {e}"),
+                        ))),
+                    }
+                }
+                Source::Stdin => Box::new(JsonlReader::new(
+                    BufReader::new(std::io::stdin()),
+                    "<stdin>".to_string(),
+                    options,
+                    bytes_read.clone(),
+                )),
+            }
+        })
+}
+
+fn failed(id: &str, file: &str, line: Option<usize>, message: String) -> Input {
+    Input::Failed(Record {
+        id: id.to_string(),
+        errors: vec![RecordError {
+            stage: "input".into(),
+            message,
+            file: Some(file.to_string()),
+            line,
+        }],
+        ..Record::default()
+    })
+}
+
+/// The seed's convention: a text file may open with ` date YYYY-MM-DD ` before the text.
+static DATE_HEADER: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\A\s*date (\d{4}-\d{2}-\d{2})\s+").expect("valid regex"));
+
+fn read_text_file(path: &Path, id: String, options: ReadOptions) -> Input {
+    let name = path.display().to_string();
+    let bytes = match File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(options.max_doc_bytes as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    }) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(&id, &name, None, format!("cannot read: {e}")),
+    };
+    if bytes.len() > options.max_doc_bytes {
+        return failed(&id, &name, None, too_large(options.max_doc_bytes));
+    }
+    let content = match String::from_utf8(bytes) {
+        Ok(content) => content,
+        Err(e) => return failed(&id, &name, None, invalid_utf8(&e)),
+    };
+    let (date, text) = match DATE_HEADER.captures(&content) {
+        Some(c) => (Some(c[1].to_string()), &content[c[0].len()..]),
+        None => (None, content.as_str()),
+    };
+    let mut doc = InputDoc {
+        id,
+        text: text.trim_end().to_string(),
+        ..InputDoc::default()
+    };
+    set_date(&mut doc, date, &name, None);
+    Input::Doc(doc)
+}
+
+fn too_large(max: usize) -> String {
+    format!("document is larger than the limit of {max} bytes (--max-doc-bytes)")
+}
+
+fn invalid_utf8(e: &std::string::FromUtf8Error) -> String {
+    format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())
+}
+
+/// Keeps a valid ISO date; an invalid one is reported and dropped, and the document still runs.
+fn set_date(doc: &mut InputDoc, date: Option<String>, file: &str, line: Option<usize>) {
+    let Some(date) = date else { return };
+    if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_ok() {
+        doc.date = Some(date);
+    } else {
+        doc.errors.push(RecordError {
+            stage: "input".into(),
+            message: format!("date {date:?} is not YYYY-MM-DD; ignored"),
+            file: Some(file.to_string()),
+            line,
+        });
+    }
+}
+
+struct JsonlReader<R> {
+    reader: R,
+    name: String,
+    line: usize,
+    options: ReadOptions,
+    bytes_read: Arc<AtomicU64>,
+    buffer: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    fn new(reader: R, name: String, options: ReadOptions, bytes_read: Arc<AtomicU64>) -> Self {
+        JsonlReader {
+            reader,
+            name,
+            line: 0,
+            options,
+            bytes_read,
+            buffer: Vec::new(),
+            done: false,
+        }
+    }
+
+    fn parse_line(&self, id_fallback: String) -> Input {
+        let line = Some(self.line);
+        let fail = |id: &str, message: String| failed(id, &self.name, line, message);
+        if self.buffer.len() > self.options.max_doc_bytes {
+            return fail(&id_fallback, too_large(self.options.max_doc_bytes));
+        }
+        let text = match std::str::from_utf8(&self.buffer) {
+            Ok(text) => text,
+            Err(e) => {
+                return fail(
+                    &id_fallback,
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                )
+            }
+        };
+        let mut object = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(object)) => object,
+            Ok(_) => return fail(&id_fallback, "line is not a JSON object".into()),
+            Err(e) => return fail(&id_fallback, format!("malformed JSON: {e}")),
+        };
+        let id = match object.remove("id") {
+            Some(Value::String(id)) => id,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => id_fallback,
+        };
+        let text = match object.remove("text") {
+            Some(Value::String(text)) => text,
+            Some(_) => return fail(&id, "\"text\" is not a string".into()),
+            None => return fail(&id, "no \"text\" field".into()),
+        };
+        let date = match object.remove("date") {
+            Some(Value::String(date)) => Some(date),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        };
+        let mut doc = InputDoc {
+            id,
+            text,
+            meta: object,
+            ..InputDoc::default()
+        };
+        set_date(&mut doc, date, &self.name, line);
+        Input::Doc(doc)
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        while !self.done {
+            self.buffer.clear();
+            self.line += 1;
+            match self.reader.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => self.done = true,
+                Ok(n) => {
+                    self.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+                    while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
+                        self.buffer.pop();
+                    }
+                    if self.buffer.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(self.parse_line(format!("{}:{}", self.name, self.line)));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(failed(
+                        &self.name,
+                        &self.name,
+                        Some(self.line),
+                        format!("read error: {e}"),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Lines of JSONL text, for callers that hold documents in memory (eval, tests).
+pub fn read_jsonl_str(name: &str, content: &str) -> Vec<Input> {
+    let options = ReadOptions {
+        max_doc_bytes: usize::MAX,
+    };
+    JsonlReader::new(
+        content.as_bytes(),
+        name.to_string(),
+        options,
+        Arc::default(),
+    )
+    .collect()
+}
+
+/// Reads one JSONL file of records (gold fixtures, earlier predictions).
+pub fn read_records(path: &Path) -> Result<Vec<Record>> {
+    let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut records = Vec::new();
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(&line) {
+            Ok(record) => records.push(record),
+            Err(e) => bail!("{}:{}: not a factx record: {e}", path.display(), i + 1),
+        }
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(input: &Input) -> &InputDoc {
+        match input {
+            Input::Doc(d) => d,
+            Input::Failed(r) => panic!("unexpected failure {r:?}"),
+        }
+    }
+
+    fn error(input: &Input) -> &RecordError {
+        match input {
+            Input::Failed(r) => &r.errors[0],
+            Input::Doc(d) => panic!("unexpected document {d:?}"),
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_carry_meta_and_report_bad_lines() {
+        let content = concat!(
+            "{\"id\": \"a\", \"text\": \"Ms May said.\", \"date\": \"2017-05-24\", \"source\": \"bbc\"}\n",
+            "\n",
+            "{\"id\": \"b\", \"text\": \n",
+            "{\"id\": \"c\"}\n",
+            "{\"id\": 7, \"text\": \"x\", \"date\": \"24/05/2017\"}\r\n",
+            "[1, 2]\n",
+        );
+        let inputs = read_jsonl_str("in.jsonl", content);
+        assert_eq!(inputs.len(), 5);
+        let a = doc(&inputs[0]);
+        assert_eq!(
+            (a.id.as_str(), a.date.as_deref(), a.text.as_str()),
+            ("a", Some("2017-05-24"), "Ms May said.")
+        );
+        assert_eq!(a.meta["source"], "bbc");
+        let bad = error(&inputs[1]);
+        assert_eq!((bad.file.as_deref(), bad.line), (Some("in.jsonl"), Some(3)));
+        assert!(bad.message.starts_with("malformed JSON"), "{}", bad.message);
+        assert_eq!(error(&inputs[2]).message, "no \"text\" field");
+        let seven = doc(&inputs[3]);
+        assert_eq!((seven.id.as_str(), seven.date.clone()), ("7", None));
+        assert_eq!(seven.errors[0].line, Some(5));
+        assert!(error(&inputs[4]).message.contains("not a JSON object"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_record_for_its_line_only() {
+        let mut content = b"{\"id\": \"x\", \"text\": \"caf\xe9\"}\n".to_vec();
+        content.extend_from_slice("{\"id\": \"y\", \"text\": \"café\"}\n".as_bytes());
+        let options = ReadOptions {
+            max_doc_bytes: 1 << 20,
+        };
+        let inputs: Vec<_> =
+            JsonlReader::new(&content[..], "f.jsonl".into(), options, Arc::default()).collect();
+        let e = error(&inputs[0]);
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(1), "invalid UTF-8 at byte 24")
+        );
+        assert_eq!(
+            inputs[0],
+            failed("f.jsonl:1", "f.jsonl", Some(1), e.message.clone())
+        );
+        assert_eq!(doc(&inputs[1]).text, "café");
+    }
+
+    #[test]
+    fn text_files_take_the_date_header_and_directories_are_walked_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("b")).unwrap();
+        std::fs::write(
+            dir.path().join("b/z.txt"),
+            " date 2017-05-24 Soldiers are here.\n\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Plain “text”.").unwrap();
+        std::fs::write(dir.path().join("skip.md"), "no").unwrap();
+        let sources = sources(&[dir.path().to_string_lossy().into_owned()]).unwrap();
+        let inputs: Vec<_> =
+            read(sources, ReadOptions { max_doc_bytes: 100 }, Arc::default()).collect();
+        let ids: Vec<_> = inputs.iter().map(|i| doc(i).id.clone()).collect();
+        assert_eq!(ids, ["a.txt", "b/z.txt"]);
+        assert_eq!(doc(&inputs[1]).date.as_deref(), Some("2017-05-24"));
+        assert_eq!(doc(&inputs[1]).text, "Soldiers are here.");
+    }
+
+    #[test]
+    fn oversized_documents_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(&path, "x".repeat(200)).unwrap();
+        let sources = sources(&[path.to_string_lossy().into_owned()]).unwrap();
+        let inputs: Vec<_> =
+            read(sources, ReadOptions { max_doc_bytes: 100 }, Arc::default()).collect();
+        assert!(error(&inputs[0]).message.contains("larger than the limit"));
+        assert!(super::sources(&["/no/such/file".into()]).is_err());
+    }
+}

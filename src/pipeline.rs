@@ -1,0 +1,421 @@
+//! The pipeline: documents → windows → logits → mentions → entities/roles/facts → records.
+//!
+//! Three stages run at once on chunks of documents, connected by bounded channels so memory
+//! stays flat however large the corpus: preparing (tokenise and batch, on rayon), the model
+//! (its own thread count), and finishing (decode and rules, on rayon). Chunks flow in input
+//! order, so records come out in input order.
+
+use crate::decode::{self, LabelScheme};
+use crate::doc::{Doc, MentionSpan, Word};
+use crate::input::{Input, InputDoc};
+use crate::model::spec::ModelSpec;
+use crate::model::{Backend, Batch};
+use crate::output;
+use crate::record::{Record, RecordError};
+use crate::rules;
+use crate::tokenize::{EncodedDoc, Encoder, Window};
+use anyhow::{anyhow, Result};
+use crossbeam_channel::bounded;
+use ndarray::{Array2, ArrayView2, Axis};
+use rayon::prelude::*;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Windows per model call.
+    pub batch_size: usize,
+    /// Documents are handed between stages in chunks of about this much text.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            batch_size: 16,
+            chunk_bytes: 256 * 1024,
+        }
+    }
+}
+
+pub struct Pipeline {
+    spec: ModelSpec,
+    encoder: Encoder,
+    scheme: LabelScheme,
+    backend: Box<dyn Backend>,
+    options: Options,
+}
+
+/// A document between stages, with what has been computed for it so far.
+struct Prepared {
+    input: InputDoc,
+    encoded: EncodedDoc,
+    /// Per word: NER log-probabilities `[words × labels]`, then POS and chunk label indices.
+    ner: Vec<f32>,
+    pos: Vec<u16>,
+    chunk: Vec<u16>,
+    errors: Vec<RecordError>,
+}
+
+enum Item {
+    Failed(Record),
+    Doc(Box<Prepared>),
+}
+
+struct Chunk {
+    items: Vec<Item>,
+    /// Each batch with, per row, the item index and the window it holds.
+    batches: Vec<(Batch, Vec<(usize, Window)>)>,
+}
+
+impl Pipeline {
+    pub fn new(spec: ModelSpec, backend: Box<dyn Backend>, options: Options) -> Result<Self> {
+        Ok(Pipeline {
+            encoder: Encoder::new(&spec)?,
+            scheme: LabelScheme::new(&spec.ner_labels)?,
+            spec,
+            backend,
+            options,
+        })
+    }
+
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// Runs every input through the pipeline, handing records to `sink` in input order. Only
+    /// a failing sink (or a stage that cannot go on) stops the run; a document that fails
+    /// becomes a record with `errors`.
+    pub fn run(
+        &mut self,
+        inputs: impl Iterator<Item = Input> + Send,
+        mut sink: impl FnMut(Record) -> Result<()>,
+    ) -> Result<()> {
+        let (prepared_tx, prepared_rx) = bounded::<Chunk>(1);
+        let (scored_tx, scored_rx) = bounded::<Chunk>(1);
+        let (records_tx, records_rx) = bounded::<Vec<Record>>(1);
+        let Pipeline {
+            encoder,
+            scheme,
+            backend,
+            options,
+            spec,
+        } = self;
+        let (encoder, scheme, spec, options) = (&*encoder, &*scheme, &*spec, *options);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for items in chunks(inputs, options.chunk_bytes) {
+                    if prepared_tx
+                        .send(prepare(encoder, options.batch_size, items))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+            scope.spawn(move || {
+                for mut chunk in prepared_rx {
+                    score(backend.as_mut(), scheme.len(), &mut chunk);
+                    if scored_tx.send(chunk).is_err() {
+                        break;
+                    }
+                }
+            });
+            scope.spawn(move || {
+                for chunk in scored_rx {
+                    let records = chunk
+                        .items
+                        .into_par_iter()
+                        .map(|item| finish(spec, scheme, item))
+                        .collect();
+                    if records_tx.send(records).is_err() {
+                        break;
+                    }
+                }
+            });
+            // Dropping the receiver on a sink error stops the stages above.
+            for records in records_rx {
+                for record in records {
+                    sink(record)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs documents held in memory; for eval and tests.
+    pub fn annotate(&mut self, docs: Vec<InputDoc>) -> Result<Vec<Record>> {
+        let mut records = Vec::with_capacity(docs.len());
+        self.run(docs.into_iter().map(Input::Doc), |r| {
+            records.push(r);
+            Ok(())
+        })?;
+        Ok(records)
+    }
+}
+
+/// Groups the input stream into chunks of about `chunk_bytes` of text.
+fn chunks(
+    inputs: impl Iterator<Item = Input>,
+    chunk_bytes: usize,
+) -> impl Iterator<Item = Vec<Input>> {
+    let mut inputs = inputs.peekable();
+    std::iter::from_fn(move || {
+        let mut chunk = Vec::new();
+        let mut bytes = 0;
+        while bytes < chunk_bytes {
+            let Some(input) = inputs.next() else { break };
+            bytes += match &input {
+                Input::Doc(d) => d.text.len().max(1),
+                Input::Failed(_) => 1,
+            };
+            chunk.push(input);
+        }
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
+/// Tokenises a chunk's documents in parallel and packs all their windows into batches of
+/// similar length, so that little of each batch is padding.
+fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>) -> Chunk {
+    let items: Vec<Item> = inputs
+        .into_par_iter()
+        .map(|input| match input {
+            Input::Failed(record) => Item::Failed(record),
+            Input::Doc(doc) => {
+                let mut errors = Vec::new();
+                if doc.text.trim().is_empty() {
+                    errors.push(error("input", "text is empty".into()));
+                }
+                let encoded = encoder.encode(&doc.text).unwrap_or_else(|e| {
+                    errors.push(error("tokenizer", e.to_string()));
+                    EncodedDoc::default()
+                });
+                Item::Doc(Box::new(Prepared {
+                    ner: Vec::new(),
+                    pos: Vec::new(),
+                    chunk: Vec::new(),
+                    input: doc,
+                    encoded,
+                    errors,
+                }))
+            }
+        })
+        .collect();
+    let mut windows: Vec<(usize, Window)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            Item::Doc(p) if !p.encoded.ids.is_empty() => Some((i, p)),
+            _ => None,
+        })
+        .flat_map(|(i, p)| {
+            encoder
+                .windows(p.encoded.ids.len())
+                .into_iter()
+                .map(move |w| (i, w))
+        })
+        .collect();
+    windows.sort_by_key(|(_, w)| std::cmp::Reverse(w.tokens.len()));
+    let batches = windows
+        .chunks(batch_size.max(1))
+        .map(|rows| {
+            let docs: Vec<&EncodedDoc> = rows
+                .iter()
+                .map(|(i, _)| match &items[*i] {
+                    Item::Doc(p) => &p.encoded,
+                    Item::Failed(_) => unreachable!("windows are only planned for documents"),
+                })
+                .collect();
+            (batch(encoder, &docs, rows), rows.to_vec())
+        })
+        .collect();
+    Chunk { items, batches }
+}
+
+/// The model's input for `rows`: each window framed by [CLS] … [SEP], padded to the longest.
+fn batch(encoder: &Encoder, docs: &[&EncodedDoc], rows: &[(usize, Window)]) -> Batch {
+    let width = rows.iter().map(|(_, w)| w.tokens.len()).max().unwrap_or(0) + 2;
+    let mut input_ids = Array2::from_elem((rows.len(), width), i64::from(encoder.pad_id));
+    let mut attention_mask = Array2::zeros((rows.len(), width));
+    let mut token_type_ids = Array2::zeros((rows.len(), width));
+    for (r, ((_, window), doc)) in rows.iter().zip(docs).enumerate() {
+        let len = window.tokens.len();
+        input_ids[[r, 0]] = i64::from(encoder.cls_id);
+        input_ids[[r, len + 1]] = i64::from(encoder.sep_id);
+        for (c, t) in window.tokens.clone().enumerate() {
+            input_ids[[r, c + 1]] = i64::from(doc.ids[t]);
+            token_type_ids[[r, c + 1]] = i64::from(doc.type_ids[t]);
+        }
+        attention_mask
+            .row_mut(r)
+            .slice_mut(ndarray::s![..len + 2])
+            .fill(1);
+    }
+    Batch {
+        input_ids,
+        attention_mask,
+        token_type_ids,
+    }
+}
+
+/// Runs the model over a chunk's batches and keeps, for each word, the scores at its first
+/// sub-token from the window that keeps that token. Only these rows are kept, so a huge
+/// document costs a few floats per word, not the model's whole output.
+fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
+    for item in &mut chunk.items {
+        if let Item::Doc(p) = item {
+            let words = p.encoded.words.len();
+            p.ner = vec![0.0; words * labels];
+            p.pos = vec![0; words];
+            p.chunk = vec![0; words];
+        }
+    }
+    for (batch, rows) in &chunk.batches {
+        let logits = match backend.run(batch) {
+            Ok(logits) => logits,
+            Err(e) => {
+                for (i, _) in rows {
+                    if let Item::Doc(p) = &mut chunk.items[*i] {
+                        if p.errors.iter().all(|e| e.stage != "model") {
+                            p.errors.push(error("model", format!("{e:#}")));
+                        }
+                    }
+                }
+                continue;
+            }
+        };
+        for (r, (i, window)) in rows.iter().enumerate() {
+            let Item::Doc(p) = &mut chunk.items[*i] else {
+                continue;
+            };
+            let first_word = p
+                .encoded
+                .words
+                .partition_point(|w| w.first_token < window.keep.start);
+            for (w, word) in p.encoded.words.iter().enumerate().skip(first_word) {
+                if word.first_token >= window.keep.end {
+                    break;
+                }
+                let row = word.first_token - window.tokens.start + 1;
+                p.ner[w * labels..(w + 1) * labels]
+                    .iter_mut()
+                    .zip(logits.ner.index_axis(Axis(0), r).row(row))
+                    .for_each(|(dst, src)| *dst = *src);
+                if let Some(pos) = &logits.pos {
+                    p.pos[w] = decode::argmax(pos.index_axis(Axis(0), r).row(row)) as u16;
+                }
+                if let Some(chunk_logits) = &logits.chunk {
+                    p.chunk[w] =
+                        decode::argmax(chunk_logits.index_axis(Axis(0), r).row(row)) as u16;
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a document's mentions, runs the rules and builds its record.
+fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item) -> Record {
+    let mut p = match item {
+        Item::Failed(record) => return record,
+        Item::Doc(p) => *p,
+    };
+    if p.errors
+        .iter()
+        .any(|e| e.stage == "model" || e.stage == "tokenizer")
+    {
+        return output::record(p.input, rules::Annotations::default(), p.errors);
+    }
+    let labels = scheme.len();
+    decode::log_softmax_rows(&mut p.ner, labels);
+    let words = &p.encoded.words;
+    let log_probs =
+        ArrayView2::from_shape((words.len(), labels), &p.ner).expect("one row per word");
+    let mentions = decode::decode(scheme, log_probs)
+        .into_iter()
+        .map(|m| MentionSpan {
+            start: words[m.first].start,
+            end: words[m.last].end,
+            label: &scheme.types[m.entity_type],
+            score: m.score,
+        })
+        .collect();
+    fn tag<'a>(
+        head: &'a Option<crate::model::spec::Head>,
+        tags: &[u16],
+        w: usize,
+    ) -> Option<&'a str> {
+        head.as_ref()
+            .and_then(|h| h.labels.get(usize::from(*tags.get(w)?)))
+            .map(String::as_str)
+    }
+    let doc_words = words
+        .iter()
+        .enumerate()
+        .map(|(w, word)| Word {
+            start: word.start,
+            end: word.end,
+            pos: tag(&spec.pos_head, &p.pos, w),
+            chunk: tag(&spec.chunk_head, &p.chunk, w),
+        })
+        .collect();
+    let date = p
+        .input
+        .date
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let doc = Doc {
+        text: &p.input.text,
+        date,
+        words: doc_words,
+        mentions,
+    };
+    let annotations = rules::annotate(&doc);
+    drop(doc);
+    output::record(p.input, annotations, p.errors)
+}
+
+fn error(stage: &str, message: String) -> RecordError {
+    RecordError {
+        stage: stage.into(),
+        message,
+        file: None,
+        line: None,
+    }
+}
+
+/// Which backend runs the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendKind {
+    /// ONNX Runtime (the CPU default).
+    Onnx,
+    /// rust-bert/libtorch, from model.safetensors (needs the `torch` feature).
+    Torch,
+}
+
+/// Opens a model: `path` is a model directory (its `model.onnx`), or an `.onnx` file inside one.
+pub fn load(
+    path: &std::path::Path,
+    backend: BackendKind,
+    threads: usize,
+    options: Options,
+) -> Result<Pipeline> {
+    let (dir, onnx_file) = if path.extension().is_some_and(|e| e == "onnx") {
+        let dir = path
+            .parent()
+            .ok_or_else(|| anyhow!("{}: no model directory", path.display()))?;
+        (dir.to_path_buf(), path.to_path_buf())
+    } else {
+        (path.to_path_buf(), path.join("model.onnx"))
+    };
+    let spec = ModelSpec::load(&dir)?;
+    let backend: Box<dyn Backend> = match backend {
+        BackendKind::Onnx => Box::new(crate::model::onnx::OnnxBackend::load(
+            &spec, &onnx_file, threads,
+        )?),
+        BackendKind::Torch => {
+            return Err(anyhow!(
+                "this build has no torch backend: rebuild with --features torch"
+            ))
+        }
+    };
+    Pipeline::new(spec, backend, options)
+}

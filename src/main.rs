@@ -56,6 +56,9 @@ struct ExtractArgs {
     /// No progress bar and no per-document error lines on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// Print documents, words and time per stage (JSON) on stderr at the end.
+    #[arg(long)]
+    stats: bool,
     /// Documents larger than this many bytes become error records instead of being read.
     #[arg(long, default_value_t = 32 << 20)]
     max_doc_bytes: usize,
@@ -170,6 +173,9 @@ fn extract(args: ExtractArgs) -> Result<()> {
     writer.finish()?;
     if let Some(bar) = progress {
         bar.finish_with_message(format!("{docs} docs, {failed} with errors"));
+    }
+    if args.stats {
+        eprintln!("{}", serde_json::to_string(&pipeline.stage_times())?);
     }
     Ok(())
 }

@@ -18,6 +18,9 @@ use anyhow::{anyhow, Result};
 use crossbeam_channel::bounded;
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -42,6 +45,51 @@ pub struct Pipeline {
     scheme: LabelScheme,
     backend: Box<dyn Backend>,
     options: Options,
+    stats: StageTimes,
+}
+
+/// Where the time goes, summed over all documents: wall-clock time of the model calls, and
+/// thread time of the other stages (they run in parallel, so theirs can exceed wall time).
+#[derive(Debug, Default)]
+pub struct StageTimes {
+    tokenize_ns: AtomicU64,
+    model_ns: AtomicU64,
+    decode_ns: AtomicU64,
+    rules_ns: AtomicU64,
+    documents: AtomicU64,
+    words: AtomicU64,
+    windows: AtomicU64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageSummary {
+    pub documents: u64,
+    /// Words as the model's tokenizer splits them (punctuation counts).
+    pub words: u64,
+    pub windows: u64,
+    pub tokenize_s: f64,
+    pub model_s: f64,
+    pub decode_s: f64,
+    pub rules_s: f64,
+}
+
+impl StageTimes {
+    fn add(counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    pub fn summary(&self) -> StageSummary {
+        let s = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e9;
+        StageSummary {
+            documents: self.documents.load(Ordering::Relaxed),
+            words: self.words.load(Ordering::Relaxed),
+            windows: self.windows.load(Ordering::Relaxed),
+            tokenize_s: s(&self.tokenize_ns),
+            model_s: s(&self.model_ns),
+            decode_s: s(&self.decode_ns),
+            rules_s: s(&self.rules_ns),
+        }
+    }
 }
 
 /// A document between stages, with what has been computed for it so far.
@@ -74,7 +122,12 @@ impl Pipeline {
             spec,
             backend,
             options,
+            stats: StageTimes::default(),
         })
+    }
+
+    pub fn stage_times(&self) -> StageSummary {
+        self.stats.summary()
     }
 
     pub fn spec(&self) -> &ModelSpec {
@@ -98,13 +151,15 @@ impl Pipeline {
             backend,
             options,
             spec,
+            stats,
         } = self;
-        let (encoder, scheme, spec, options) = (&*encoder, &*scheme, &*spec, *options);
+        let (encoder, scheme, spec, options, stats) =
+            (&*encoder, &*scheme, &*spec, *options, &*stats);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 for items in chunks(inputs, options.chunk_bytes) {
                     if prepared_tx
-                        .send(prepare(encoder, options.batch_size, items))
+                        .send(prepare(encoder, options.batch_size, items, stats))
                         .is_err()
                     {
                         break;
@@ -113,7 +168,9 @@ impl Pipeline {
             });
             scope.spawn(move || {
                 for mut chunk in prepared_rx {
+                    let started = Instant::now();
                     score(backend.as_mut(), scheme.len(), &mut chunk);
+                    StageTimes::add(&stats.model_ns, started);
                     if scored_tx.send(chunk).is_err() {
                         break;
                     }
@@ -124,7 +181,7 @@ impl Pipeline {
                     let records = chunk
                         .items
                         .into_par_iter()
-                        .map(|item| finish(spec, scheme, item))
+                        .map(|item| finish(spec, scheme, item, stats))
                         .collect();
                     if records_tx.send(records).is_err() {
                         break;
@@ -175,7 +232,7 @@ fn chunks(
 
 /// Tokenises a chunk's documents in parallel and packs all their windows into batches of
 /// similar length, so that little of each batch is padding.
-fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>) -> Chunk {
+fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &StageTimes) -> Chunk {
     let items: Vec<Item> = inputs
         .into_par_iter()
         .map(|input| match input {
@@ -185,10 +242,16 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>) -> Chunk {
                 if doc.text.trim().is_empty() {
                     errors.push(error("input", "text is empty".into()));
                 }
+                let started = Instant::now();
                 let encoded = encoder.encode(&doc.text).unwrap_or_else(|e| {
                     errors.push(error("tokenizer", e.to_string()));
                     EncodedDoc::default()
                 });
+                StageTimes::add(&stats.tokenize_ns, started);
+                stats.documents.fetch_add(1, Ordering::Relaxed);
+                stats
+                    .words
+                    .fetch_add(encoded.words.len() as u64, Ordering::Relaxed);
                 Item::Doc(Box::new(Prepared {
                     ner: Vec::new(),
                     pos: Vec::new(),
@@ -215,6 +278,9 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>) -> Chunk {
         })
         .collect();
     windows.sort_by_key(|(_, w)| std::cmp::Reverse(w.tokens.len()));
+    stats
+        .windows
+        .fetch_add(windows.len() as u64, Ordering::Relaxed);
     let batches = windows
         .chunks(batch_size.max(1))
         .map(|rows| {
@@ -313,7 +379,7 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
 }
 
 /// Decodes a document's mentions, runs the rules and builds its record.
-fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item) -> Record {
+fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item, stats: &StageTimes) -> Record {
     let mut p = match item {
         Item::Failed(record) => return record,
         Item::Doc(p) => *p,
@@ -324,6 +390,7 @@ fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item) -> Record {
     {
         return output::record(p.input, rules::Annotations::default(), p.errors);
     }
+    let started = Instant::now();
     let labels = scheme.len();
     decode::log_softmax_rows(&mut p.ner, labels);
     let words = &p.encoded.words;
@@ -368,7 +435,10 @@ fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item) -> Record {
         words: doc_words,
         mentions,
     };
+    StageTimes::add(&stats.decode_ns, started);
+    let started = Instant::now();
     let annotations = rules::annotate(&doc);
+    StageTimes::add(&stats.rules_ns, started);
     drop(doc);
     output::record(p.input, annotations, p.errors)
 }

@@ -1,0 +1,128 @@
+//! `factx extract` as a user runs it: every input document yields a record, in input order, and
+//! each problem names its file and line.
+
+mod common;
+
+use factx::record::Record;
+use std::io::Write;
+use std::process::Command;
+
+fn extract(args: &[&str], stdin: Option<&[u8]>) -> (Vec<Record>, String, bool) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factx"));
+    cmd.arg("extract")
+        .arg("--model")
+        .arg(common::tiny_model())
+        .args(args);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let records = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad output line {l}: {e}")))
+        .collect();
+    (
+        records,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
+}
+
+#[test]
+fn bad_documents_become_error_records_and_the_rest_come_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    let big = format!(
+        "{{\"id\": \"big\", \"text\": \"{}Ariana Grande.\"}}\n",
+        "the crowd sang. ".repeat(5 * 1024 * 1024 / 16)
+    );
+    let mut content = Vec::new();
+    content.extend_from_slice(
+        b"{\"id\": \"good1\", \"text\": \"Ms May spoke.\", \"source\": \"seed\"}\n",
+    );
+    content.extend_from_slice(b"{\"id\": \"broken\", \"text\": \"unterminated\n");
+    content.extend_from_slice(b"{\"id\": \"notext\", \"body\": \"Ms May\"}\n");
+    content.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"caf\xe9 Ms May\"}\n");
+    content.extend_from_slice(b"{\"id\": \"empty\", \"text\": \"\"}\n");
+    content.extend_from_slice(big.as_bytes());
+    content.extend_from_slice(b"{\"id\": \"good2\", \"text\": \"Ian Hopkins said.\"}\n");
+    std::fs::write(&path, content).unwrap();
+    let (records, stderr, ok) = extract(&[path.to_str().unwrap()], None);
+    assert!(ok, "{stderr}");
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let file = path.display().to_string();
+    assert_eq!(
+        ids,
+        [
+            "good1",
+            &format!("{file}:2"),
+            "notext",
+            &format!("{file}:4"),
+            "empty",
+            "big",
+            "good2"
+        ]
+    );
+    let error = |i: usize| &records[i].errors[0];
+    assert!(records[0].errors.is_empty() && records[0].meta["source"] == "seed");
+    assert_eq!(records[0].entities[0].mentions[0].text, "May");
+    assert_eq!(
+        (error(1).file.as_deref(), error(1).line),
+        (Some(file.as_str()), Some(2))
+    );
+    assert!(error(1).message.starts_with("malformed JSON"));
+    assert_eq!(
+        (error(2).message.as_str(), error(2).line),
+        ("no \"text\" field", Some(3))
+    );
+    assert!(error(3).message.contains("invalid UTF-8"), "{:?}", error(3));
+    assert_eq!(error(4).message, "text is empty");
+    assert!(records[5].errors.is_empty());
+    assert_eq!(records[5].entities.last().unwrap().name, "Ariana Grande");
+    assert!(records[6].errors.is_empty() && records[6].entities[0].name == "Ian Hopkins");
+    // Each problem is also reported on stderr with its place.
+    assert!(stderr.contains(&format!("{file}:2: ")), "{stderr}");
+    assert!(stderr.contains(&format!("{file}:4: ")), "{stderr}");
+}
+
+#[test]
+fn text_files_directories_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("news")).unwrap();
+    std::fs::write(
+        dir.path().join("news/b.txt"),
+        " date 2017-05-24 Salman Abedi was named.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("news/a.txt"), b"bad \xff bytes").unwrap();
+    let stdin = b"{\"id\": \"s\", \"text\": \"Theresa May\", \"date\": \"2017-05-24\"}\n";
+    let (records, _, ok) = extract(
+        &[dir.path().join("news").to_str().unwrap(), "-", "--quiet"],
+        Some(stdin),
+    );
+    assert!(ok);
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["a.txt", "b.txt", "s"]);
+    assert!(records[0].errors[0].message.contains("invalid UTF-8"));
+    assert_eq!(records[1].date.as_deref(), Some("2017-05-24"));
+    assert_eq!(records[1].text, "Salman Abedi was named.");
+    assert_eq!(records[2].entities[0].mentions[0].text, "Theresa May");
+}
+
+#[test]
+fn a_missing_input_or_model_is_a_clear_error() {
+    let (records, stderr, ok) = extract(&["/no/such/input.jsonl"], None);
+    assert!(!ok && records.is_empty());
+    assert!(stderr.contains("/no/such/input.jsonl"), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args(["extract", "--model", "/no/such/model", "-"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/model/config.json"));
+}

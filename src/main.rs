@@ -2,7 +2,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use factx::input::{self, Input, ReadOptions};
+use factx::eval::{self, conll};
+use factx::input::{self, InputDoc, ReadOptions};
 use factx::output::JsonlWriter;
 use factx::pipeline::{self, BackendKind, Options, Pipeline};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -80,6 +81,9 @@ struct EvalArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Also list every missed and spurious item, document by document.
+    #[arg(long)]
+    errors: bool,
     /// Also write an HTML report with the documents' gold and predicted spans side by side.
     #[arg(long)]
     html: Option<PathBuf>,
@@ -104,7 +108,7 @@ fn default_model() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6")
 }
 
-fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
+fn load_pipeline(args: &ModelArgs, rules: bool) -> Result<Pipeline> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -115,6 +119,7 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
     let path = args.model.clone().unwrap_or_else(default_model);
     let options = Options {
         batch_size: args.batch_size,
+        rules,
         ..Options::default()
     };
     pipeline::load(&path, args.backend, threads, options)
@@ -122,7 +127,7 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
 
 fn extract(args: ExtractArgs) -> Result<()> {
     let sources = input::sources(&args.inputs)?;
-    let mut pipeline = load_pipeline(&args.model)?;
+    let mut pipeline = load_pipeline(&args.model, true)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path)
@@ -198,13 +203,109 @@ fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
 }
 
 fn eval(args: EvalArgs) -> Result<()> {
-    let _ = (
-        &args.json,
-        &args.html,
-        &args.pred,
-        &args.conll,
-        &args.gold,
-        Input::Failed(Default::default()),
+    match (&args.conll, &args.gold) {
+        (Some(conll), _) => eval_conll(&args, conll),
+        (None, Some(gold)) => eval_gold(&args, gold),
+        (None, None) => unreachable!("clap requires --gold or --conll"),
+    }
+}
+
+/// NER alone, as CoNLL scores it: the model's mentions without the rules stages.
+fn eval_conll(args: &EvalArgs, path: &std::path::Path) -> Result<()> {
+    let docs = conll::read(path)?;
+    let mut pipeline = load_pipeline(&args.model, false)?;
+    let inputs = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| InputDoc {
+            id: i.to_string(),
+            text: d.text.clone(),
+            ..InputDoc::default()
+        })
+        .collect();
+    let records = pipeline.annotate(inputs)?;
+    let (mut gold, mut pred) = (Vec::new(), Vec::new());
+    for (doc, record) in docs.iter().zip(&records) {
+        if let Some(e) = record.errors.first() {
+            anyhow::bail!(
+                "{}: document {}: {} error: {}",
+                path.display(),
+                record.id,
+                e.stage,
+                e.message
+            );
+        }
+        gold.extend(doc.sentences(&doc.gold_tags()));
+        pred.extend(doc.sentences(&conll::tags_from_mentions(
+            doc,
+            &eval::mention_spans(record),
+        )));
+    }
+    let report = conll::seqeval(&gold, &pred);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{}: {} documents, {} sentences",
+            path.display(),
+            docs.len(),
+            gold.len()
+        );
+        print!("{}", report.table());
+    }
+    Ok(())
+}
+
+fn eval_gold(args: &EvalArgs, gold_path: &std::path::Path) -> Result<()> {
+    let gold = input::read_records(gold_path)?;
+    let pred = match &args.pred {
+        Some(path) => input::read_records(path)?,
+        None => {
+            let docs = gold
+                .iter()
+                .map(|r| InputDoc {
+                    id: r.id.clone(),
+                    date: r.date.clone(),
+                    text: r.text.clone(),
+                    meta: r.meta.clone(),
+                    errors: Vec::new(),
+                })
+                .collect();
+            load_pipeline(&args.model, true)?.annotate(docs)?
+        }
+    };
+    let halves: Vec<&str> = ["tune", "heldout"]
+        .into_iter()
+        .filter(|h| {
+            gold.iter()
+                .any(|r| r.meta.get("half").and_then(|v| v.as_str()) == Some(*h))
+        })
+        .collect();
+    let mut reports = vec![("all".to_string(), eval::score(&gold, &pred))];
+    reports.extend(
+        halves
+            .iter()
+            .map(|h| (h.to_string(), eval::score_half(&gold, &pred, h))),
     );
-    anyhow::bail!("eval is not wired yet")
+    if args.json {
+        let by_name: serde_json::Map<String, serde_json::Value> = reports
+            .iter()
+            .map(|(name, r)| Ok((name.clone(), serde_json::to_value(r)?)))
+            .collect::<Result<_>>()?;
+        println!("{}", serde_json::to_string_pretty(&by_name)?);
+    } else {
+        for (name, report) in reports.iter().rev() {
+            println!("==================== {name} ====================");
+            print!("{}", report.table());
+            println!();
+        }
+        if args.errors {
+            print!("{}", reports[0].1.error_listing());
+        }
+    }
+    if let Some(path) = &args.html {
+        std::fs::write(path, eval::html_report(&gold, &pred, &reports[0].1))
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(())
 }

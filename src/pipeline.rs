@@ -19,6 +19,7 @@ use crossbeam_channel::bounded;
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -28,6 +29,9 @@ pub struct Options {
     pub batch_size: usize,
     /// Documents are handed between stages in chunks of about this much text.
     pub chunk_bytes: usize,
+    /// Run the rules stages; without them each mention is its own entity (NER alone, as the
+    /// CoNLL evaluation scores the model).
+    pub rules: bool,
 }
 
 impl Default for Options {
@@ -35,6 +39,7 @@ impl Default for Options {
         Options {
             batch_size: 16,
             chunk_bytes: 256 * 1024,
+            rules: true,
         }
     }
 }
@@ -181,7 +186,7 @@ impl Pipeline {
                     let records = chunk
                         .items
                         .into_par_iter()
-                        .map(|item| finish(spec, scheme, item, stats))
+                        .map(|item| finish(spec, scheme, options.rules, item, stats))
                         .collect();
                     if records_tx.send(records).is_err() {
                         break;
@@ -379,7 +384,13 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
 }
 
 /// Decodes a document's mentions, runs the rules and builds its record.
-fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item, stats: &StageTimes) -> Record {
+fn finish(
+    spec: &ModelSpec,
+    scheme: &LabelScheme,
+    run_rules: bool,
+    item: Item,
+    stats: &StageTimes,
+) -> Record {
     let mut p = match item {
         Item::Failed(record) => return record,
         Item::Doc(p) => *p,
@@ -437,7 +448,29 @@ fn finish(spec: &ModelSpec, scheme: &LabelScheme, item: Item, stats: &StageTimes
     };
     StageTimes::add(&stats.decode_ns, started);
     let started = Instant::now();
-    let annotations = rules::annotate(&doc);
+    // A bug in a rule must cost one document its resolution, not a corpus run its output.
+    let annotate = || {
+        if run_rules {
+            rules::annotate(&doc)
+        } else {
+            rules::unresolved(&doc)
+        }
+    };
+    let annotations = match std::panic::catch_unwind(AssertUnwindSafe(annotate)) {
+        Ok(annotations) => annotations,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            p.errors.push(error(
+                "rules",
+                format!("internal error, mentions left unresolved: {message}"),
+            ));
+            rules::unresolved(&doc)
+        }
+    };
     StageTimes::add(&stats.rules_ns, started);
     drop(doc);
     output::record(p.input, annotations, p.errors)

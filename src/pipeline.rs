@@ -37,7 +37,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            batch_size: 16,
+            batch_size: 4,
             chunk_bytes: 256 * 1024,
             rules: true,
         }

@@ -230,3 +230,29 @@ pub fn seqeval(gold: &[Vec<String>], pred: &[Vec<String>]) -> SeqevalReport {
         scores: ClassScores::from_counts(&per_type),
     }
 }
+
+/// Runs `pipeline` on the documents' texts and scores its mentions against their tags.
+pub fn evaluate(
+    pipeline: &mut crate::pipeline::Pipeline,
+    docs: &[ConllDoc],
+) -> Result<SeqevalReport> {
+    let inputs = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| crate::input::InputDoc {
+            id: i.to_string(),
+            text: d.text.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let records = pipeline.annotate(inputs)?;
+    let (mut gold, mut pred) = (Vec::new(), Vec::new());
+    for (doc, record) in docs.iter().zip(&records) {
+        if let Some(e) = record.errors.first() {
+            anyhow::bail!("document {}: {} error: {}", record.id, e.stage, e.message);
+        }
+        gold.extend(doc.sentences(&doc.gold_tags()));
+        pred.extend(doc.sentences(&tags_from_mentions(doc, &super::mention_spans(record))));
+    }
+    Ok(seqeval(&gold, &pred))
+}

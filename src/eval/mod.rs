@@ -252,6 +252,24 @@ impl DocPair<'_> {
     }
 }
 
+/// Runs `pipeline` on the gold records' texts (with their ids, dates and meta).
+pub fn predict(
+    pipeline: &mut crate::pipeline::Pipeline,
+    gold: &[Record],
+) -> anyhow::Result<Vec<Record>> {
+    let docs = gold
+        .iter()
+        .map(|r| crate::input::InputDoc {
+            id: r.id.clone(),
+            date: r.date.clone(),
+            text: r.text.clone(),
+            meta: r.meta.clone(),
+            errors: Vec::new(),
+        })
+        .collect();
+    pipeline.annotate(docs)
+}
+
 /// Scores `pred` against `gold`, over every gold record.
 pub fn score(gold: &[Record], pred: &[Record]) -> Report {
     score_records(gold, pred, None, &HashSet::new())

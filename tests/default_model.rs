@@ -1,0 +1,151 @@
+//! The shipped default model, end to end: the seed's record, its CoNLL-2003 dev score, and the
+//! held-out fixture scores recorded in the repository.
+
+mod common;
+
+use common::{default_model, pipeline, repo_path};
+use factx::eval;
+use factx::input::{read_records, Input};
+use factx::record::{Approx, FactKind, FactValue, Record};
+use serde_json::Value;
+
+fn seed_record() -> Record {
+    let sources = factx::input::sources(&[repo_path("seeds").to_string_lossy().into_owned()]).unwrap();
+    let inputs: Vec<Input> =
+        factx::input::read(sources, factx::input::ReadOptions { max_doc_bytes: 1 << 20 }, Default::default()).collect();
+    let docs = inputs
+        .into_iter()
+        .map(|i| match i {
+            Input::Doc(d) => d,
+            Input::Failed(r) => panic!("seed unreadable: {:?}", r.errors),
+        })
+        .collect();
+    pipeline(&default_model(), 4).annotate(docs).unwrap().remove(0)
+}
+
+fn entity_named<'r>(record: &'r Record, name: &str) -> &'r factx::record::Entity {
+    record
+        .entities
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no entity {name:?} in {:?}", record.entities.iter().map(|e| &e.name).collect::<Vec<_>>()))
+}
+
+#[test]
+fn the_seed_names_its_people_organisations_and_places() {
+    let record = seed_record();
+    assert!(record.errors.is_empty(), "{:?}", record.errors);
+    for (name, label) in [
+        ("Theresa May", "PER"),
+        ("Salman Ramadan Abedi", "PER"),
+        ("Ian Hopkins", "PER"),
+        ("Ariana Grande", "PER"),
+        ("Saffie Rose Roussos", "PER"),
+        ("Greater Manchester police", "ORG"),
+        ("Manchester Arena", "LOC"),
+        ("Britain", "LOC"),
+        ("London", "LOC"),
+    ] {
+        assert_eq!(entity_named(&record, name).label, label, "{name}");
+    }
+    let may: Vec<&str> = entity_named(&record, "Theresa May").mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(may, ["Theresa May", "May", "May"]);
+    let abedi = entity_named(&record, "Salman Ramadan Abedi");
+    assert_eq!(abedi.mentions.len(), 6, "{:?}", abedi.mentions);
+    for e in &record.entities {
+        for m in &e.mentions {
+            assert_eq!(common::char_slice(&record.text, m.start, m.end), m.text);
+        }
+    }
+}
+
+#[test]
+fn the_seed_says_who_holds_which_role() {
+    let record = seed_record();
+    let role = |person: &str, title: &str| {
+        let id = &entity_named(&record, person).id;
+        record
+            .roles
+            .iter()
+            .find(|r| &r.person == id && r.title == title)
+            .unwrap_or_else(|| panic!("no role {title:?} for {person}: {:?}", record.roles))
+    };
+    let name_of = |id: &Option<String>| {
+        id.as_ref().and_then(|id| record.entities.iter().find(|e| &e.id == id)).map(|e| e.name.as_str())
+    };
+    assert_eq!(name_of(&role("Theresa May", "prime minister").org), Some("Britain"));
+    assert_eq!(name_of(&role("Ian Hopkins", "chief constable").org), Some("Greater Manchester police"));
+    assert_eq!(role("Ariana Grande", "pop star").text, "US pop star Ariana Grande");
+}
+
+#[test]
+fn the_seed_states_its_numbers() {
+    let record = seed_record();
+    let has = |kind: FactKind, value: f64, approx: Approx, from: Option<f64>| {
+        record.facts.iter().any(|f| {
+            f.kind == kind && f.value == Some(FactValue::Number(value)) && f.approx == approx && f.from == from
+        })
+    };
+    assert!(has(FactKind::Count, 22.0, Approx::AtLeast, None), "22 killed: {:#?}", record.facts);
+    assert!(has(FactKind::Count, 22.0, Approx::Exact, Some(19.0)), "19 → 22");
+    assert!(has(FactKind::Count, 59.0, Approx::Exact, None), "59 hospitalised");
+    for age in [8.0, 18.0, 26.0] {
+        assert!(has(FactKind::Age, age, Approx::Exact, None), "age {age}");
+    }
+    let saffie = &entity_named(&record, "Saffie Rose Roussos").id;
+    assert!(record.facts.iter().any(|f| f.kind == FactKind::Age && f.entity.as_ref() == Some(saffie)));
+    assert!(record.facts.iter().any(|f| f.value == Some(FactValue::Date("2017-05-22".into())) && f.text.contains("Monday")));
+}
+
+/// Figures recorded in the repository, which the model and the rules must keep.
+fn recorded() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(repo_path("tests/fixtures/recorded_scores.json")).unwrap()).unwrap()
+}
+
+fn number(v: &Value, pointer: &str) -> f64 {
+    v.pointer(pointer).and_then(Value::as_f64).unwrap_or_else(|| panic!("no number at {pointer}"))
+}
+
+#[test]
+fn conll_dev_f1_holds() {
+    let dev = repo_path("../shared/data/conll2003/dev.txt");
+    if !dev.is_file() {
+        println!("skipped: {} is absent", dev.display());
+        return;
+    }
+    let docs = eval::conll::read(&dev).unwrap();
+    let mut ner_only = factx::pipeline::load(
+        &default_model(),
+        factx::pipeline::BackendKind::Onnx,
+        2,
+        factx::pipeline::Options { rules: false, ..Default::default() },
+    )
+    .unwrap();
+    let report = eval::conll::evaluate(&mut ner_only, &docs).unwrap();
+    let f1 = report.scores.micro.prf.f1.unwrap();
+    let card = number(&recorded(), "/conll_dev_f1");
+    assert!(f1 >= card - 0.003, "CoNLL dev F1 {f1:.4} fell below the model card's {card:.4} - 0.003");
+}
+
+#[test]
+fn held_out_fixture_scores_hold() {
+    let gold = read_records(&repo_path("tests/fixtures/gold.jsonl")).unwrap();
+    let pred = eval::predict(&mut pipeline(&default_model(), 4), &gold).unwrap();
+    let report = serde_json::to_value(eval::score_half(&gold, &pred, "heldout")).unwrap();
+    let recorded = recorded();
+    let mut failures = Vec::new();
+    for (name, pointer) in [
+        ("mentions strict F1", "/mentions/strict/micro/f1"),
+        ("entities (label, name) F1", "/entities/names/micro/f1"),
+        ("roles (person, title) F1", "/roles/person_title/f1"),
+        ("facts (kind, value) F1", "/facts/without_entity/micro/f1"),
+    ] {
+        let now = number(&report, pointer);
+        let then = number(&recorded, &format!("/heldout{pointer}"));
+        println!("{name}: {now:.4} (recorded {then:.4})");
+        if now < then - 0.02 {
+            failures.push(format!("{name} {now:.4} is more than 2 points below the recorded {then:.4}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -38,6 +38,9 @@ struct ModelArgs {
     model: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "onnx")]
     backend: BackendKind,
+    /// `cpu`, or `cuda` / `cuda:N` with the torch backend.
+    #[arg(long, default_value = "cpu")]
+    device: String,
     /// Threads for the model and for the other stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -123,7 +126,7 @@ fn load_pipeline(args: &ModelArgs, rules: bool) -> Result<Pipeline> {
         rules,
         ..Options::default()
     };
-    pipeline::load(&path, args.backend, threads, options)
+    pipeline::load(&path, args.backend, &args.device, threads, options)
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
@@ -172,7 +175,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
         }
         if let Some(bar) = &progress {
             bar.set_position(bytes_read.load(Ordering::Relaxed));
-            bar.set_message(format!("{docs} docs"));
+            let rate = docs as f64 / bar.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{docs} docs, {rate:.1} docs/s"));
         }
         writer.write(&record)
     })?;

@@ -494,10 +494,12 @@ pub enum BackendKind {
     Torch,
 }
 
-/// Opens a model: `path` is a model directory (its `model.onnx`), or an `.onnx` file inside one.
+/// Opens a model: `path` is a model directory (its `model.onnx`, or `model.safetensors` for the
+/// torch backend), or an `.onnx` file inside one. `device` is `cpu` or, for torch, `cuda[:N]`.
 pub fn load(
     path: &std::path::Path,
     backend: BackendKind,
+    device: &str,
     threads: usize,
     options: Options,
 ) -> Result<Pipeline> {
@@ -511,12 +513,22 @@ pub fn load(
     };
     let spec = ModelSpec::load(&dir)?;
     let backend: Box<dyn Backend> = match backend {
+        BackendKind::Onnx if device != "cpu" => {
+            return Err(anyhow!("the onnx backend runs on the cpu; use --backend torch for {device}"))
+        }
         BackendKind::Onnx => Box::new(crate::model::onnx::OnnxBackend::load(
             &spec, &onnx_file, threads,
         )?),
+        #[cfg(feature = "torch")]
+        BackendKind::Torch => {
+            // libtorch's thread count is process-wide, so it is set here, not per model.
+            tch::set_num_threads(threads as i32);
+            Box::new(crate::model::torch::TorchBackend::load(&dir, device)?)
+        }
+        #[cfg(not(feature = "torch"))]
         BackendKind::Torch => {
             return Err(anyhow!(
-                "this build has no torch backend: rebuild with --features torch"
+                "this build has no torch backend: build with --features torch (see scripts/setup-torch)"
             ))
         }
     };

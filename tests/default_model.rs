@@ -10,9 +10,16 @@ use factx::record::{Approx, FactKind, FactValue, Record};
 use serde_json::Value;
 
 fn seed_record() -> Record {
-    let sources = factx::input::sources(&[repo_path("seeds").to_string_lossy().into_owned()]).unwrap();
-    let inputs: Vec<Input> =
-        factx::input::read(sources, factx::input::ReadOptions { max_doc_bytes: 1 << 20 }, Default::default()).collect();
+    let sources =
+        factx::input::sources(&[repo_path("seeds").to_string_lossy().into_owned()]).unwrap();
+    let inputs: Vec<Input> = factx::input::read(
+        sources,
+        factx::input::ReadOptions {
+            max_doc_bytes: 1 << 20,
+        },
+        Default::default(),
+    )
+    .collect();
     let docs = inputs
         .into_iter()
         .map(|i| match i {
@@ -20,7 +27,10 @@ fn seed_record() -> Record {
             Input::Failed(r) => panic!("seed unreadable: {:?}", r.errors),
         })
         .collect();
-    pipeline(&default_model(), 4).annotate(docs).unwrap().remove(0)
+    pipeline(&default_model(), 4)
+        .annotate(docs)
+        .unwrap()
+        .remove(0)
 }
 
 fn entity_named<'r>(record: &'r Record, name: &str) -> &'r factx::record::Entity {
@@ -28,7 +38,12 @@ fn entity_named<'r>(record: &'r Record, name: &str) -> &'r factx::record::Entity
         .entities
         .iter()
         .find(|e| e.name == name)
-        .unwrap_or_else(|| panic!("no entity {name:?} in {:?}", record.entities.iter().map(|e| &e.name).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no entity {name:?} in {:?}",
+                record.entities.iter().map(|e| &e.name).collect::<Vec<_>>()
+            )
+        })
 }
 
 #[test]
@@ -48,7 +63,11 @@ fn the_seed_names_its_people_organisations_and_places() {
     ] {
         assert_eq!(entity_named(&record, name).label, label, "{name}");
     }
-    let may: Vec<&str> = entity_named(&record, "Theresa May").mentions.iter().map(|m| m.text.as_str()).collect();
+    let may: Vec<&str> = entity_named(&record, "Theresa May")
+        .mentions
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
     assert_eq!(may, ["Theresa May", "May", "May"]);
     let abedi = entity_named(&record, "Salman Ramadan Abedi");
     assert_eq!(abedi.mentions.len(), 6, "{:?}", abedi.mentions);
@@ -71,11 +90,22 @@ fn the_seed_says_who_holds_which_role() {
             .unwrap_or_else(|| panic!("no role {title:?} for {person}: {:?}", record.roles))
     };
     let name_of = |id: &Option<String>| {
-        id.as_ref().and_then(|id| record.entities.iter().find(|e| &e.id == id)).map(|e| e.name.as_str())
+        id.as_ref()
+            .and_then(|id| record.entities.iter().find(|e| &e.id == id))
+            .map(|e| e.name.as_str())
     };
-    assert_eq!(name_of(&role("Theresa May", "prime minister").org), Some("Britain"));
-    assert_eq!(name_of(&role("Ian Hopkins", "chief constable").org), Some("Greater Manchester police"));
-    assert_eq!(role("Ariana Grande", "pop star").text, "US pop star Ariana Grande");
+    assert_eq!(
+        name_of(&role("Theresa May", "prime minister").org),
+        Some("Britain")
+    );
+    assert_eq!(
+        name_of(&role("Ian Hopkins", "chief constable").org),
+        Some("Greater Manchester police")
+    );
+    assert_eq!(
+        role("Ariana Grande", "pop star").text,
+        "US pop star Ariana Grande"
+    );
 }
 
 #[test]
@@ -83,27 +113,50 @@ fn the_seed_states_its_numbers() {
     let record = seed_record();
     let has = |kind: FactKind, value: f64, approx: Approx, from: Option<f64>| {
         record.facts.iter().any(|f| {
-            f.kind == kind && f.value == Some(FactValue::Number(value)) && f.approx == approx && f.from == from
+            f.kind == kind
+                && f.value == Some(FactValue::Number(value))
+                && f.approx == approx
+                && f.from == from
         })
     };
-    assert!(has(FactKind::Count, 22.0, Approx::AtLeast, None), "22 killed: {:#?}", record.facts);
-    assert!(has(FactKind::Count, 22.0, Approx::Exact, Some(19.0)), "19 → 22");
-    assert!(has(FactKind::Count, 59.0, Approx::Exact, None), "59 hospitalised");
+    assert!(
+        has(FactKind::Count, 22.0, Approx::AtLeast, None),
+        "22 killed: {:#?}",
+        record.facts
+    );
+    assert!(
+        has(FactKind::Count, 22.0, Approx::Exact, Some(19.0)),
+        "19 → 22"
+    );
+    assert!(
+        has(FactKind::Count, 59.0, Approx::Exact, None),
+        "59 hospitalised"
+    );
     for age in [8.0, 18.0, 26.0] {
         assert!(has(FactKind::Age, age, Approx::Exact, None), "age {age}");
     }
     let saffie = &entity_named(&record, "Saffie Rose Roussos").id;
-    assert!(record.facts.iter().any(|f| f.kind == FactKind::Age && f.entity.as_ref() == Some(saffie)));
-    assert!(record.facts.iter().any(|f| f.value == Some(FactValue::Date("2017-05-22".into())) && f.text.contains("Monday")));
+    assert!(record
+        .facts
+        .iter()
+        .any(|f| f.kind == FactKind::Age && f.entity.as_ref() == Some(saffie)));
+    assert!(record.facts.iter().any(
+        |f| f.value == Some(FactValue::Date("2017-05-22".into())) && f.text.contains("Monday")
+    ));
 }
 
 /// Figures recorded in the repository, which the model and the rules must keep.
 fn recorded() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(repo_path("tests/fixtures/recorded_scores.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(repo_path("tests/fixtures/recorded_scores.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 fn number(v: &Value, pointer: &str) -> f64 {
-    v.pointer(pointer).and_then(Value::as_f64).unwrap_or_else(|| panic!("no number at {pointer}"))
+    v.pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number at {pointer}"))
 }
 
 #[test]
@@ -117,14 +170,21 @@ fn conll_dev_f1_holds() {
     let mut ner_only = factx::pipeline::load(
         &default_model(),
         factx::pipeline::BackendKind::Onnx,
+        "cpu",
         2,
-        factx::pipeline::Options { rules: false, ..Default::default() },
+        factx::pipeline::Options {
+            rules: false,
+            ..Default::default()
+        },
     )
     .unwrap();
     let report = eval::conll::evaluate(&mut ner_only, &docs).unwrap();
     let f1 = report.scores.micro.prf.f1.unwrap();
     let card = number(&recorded(), "/conll_dev_f1");
-    assert!(f1 >= card - 0.003, "CoNLL dev F1 {f1:.4} fell below the model card's {card:.4} - 0.003");
+    assert!(
+        f1 >= card - 0.003,
+        "CoNLL dev F1 {f1:.4} fell below the model card's {card:.4} - 0.003"
+    );
 }
 
 #[test]
@@ -144,7 +204,9 @@ fn held_out_fixture_scores_hold() {
         let then = number(&recorded, &format!("/heldout{pointer}"));
         println!("{name}: {now:.4} (recorded {then:.4})");
         if now < then - 0.02 {
-            failures.push(format!("{name} {now:.4} is more than 2 points below the recorded {then:.4}"));
+            failures.push(format!(
+                "{name} {now:.4} is more than 2 points below the recorded {then:.4}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");

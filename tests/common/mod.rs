@@ -28,6 +28,7 @@ pub fn pipeline(model: &std::path::Path, batch_size: usize) -> Pipeline {
     pipeline::load(
         model,
         BackendKind::Onnx,
+        "cpu",
         2,
         Options {
             batch_size,

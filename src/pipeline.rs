@@ -303,7 +303,7 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &Sta
 }
 
 /// The model's input for `rows`: each window framed by [CLS] … [SEP], padded to the longest.
-fn batch(encoder: &Encoder, docs: &[&EncodedDoc], rows: &[(usize, Window)]) -> Batch {
+pub fn batch(encoder: &Encoder, docs: &[&EncodedDoc], rows: &[(usize, Window)]) -> Batch {
     let width = rows.iter().map(|(_, w)| w.tokens.len()).max().unwrap_or(0) + 2;
     let mut input_ids = Array2::from_elem((rows.len(), width), i64::from(encoder.pad_id));
     let mut attention_mask = Array2::zeros((rows.len(), width));

@@ -58,8 +58,12 @@ pub fn logit_diff(a: &Logits, b: &Logits, mask: &Array2<i64>) -> Diff {
     diff
 }
 
+fn repo(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert")
+    repo("tests/fixtures/tiny-bert")
 }
 
 fn reference() -> (Batch, Logits) {
@@ -163,4 +167,66 @@ fn unused_tensors_are_an_error() {
         msg.contains("pos_classifier.bias, pos_classifier.weight"),
         "{msg}"
     );
+}
+
+/// The shipped model on both backends, fp32 both: the torch backend from model.safetensors,
+/// ONNX Runtime from the fp32 export of the same weights (scripts/export-fp32, run by
+/// scripts/test). Same logits within `TOL` on every window of the seed and 200 BBC documents,
+/// and the same mentions.
+#[test]
+fn the_default_model_agrees_across_backends() {
+    use factx::pipeline::{self, BackendKind, Options};
+    use factx::tokenize::Encoder;
+
+    let model = repo("models/factx-ner-minilm-l6");
+    let fp32 = model.join("model-fp32.onnx");
+    assert!(fp32.is_file(), "{} is missing: scripts/test exports it (scripts/export-fp32)", fp32.display());
+    let mut texts = vec![std::fs::read_to_string(repo("seeds/000_ad85a12eac8d44ce.txt")).unwrap()];
+    let bbc = repo("../shared/data/bbc-news");
+    if bbc.is_dir() {
+        let mut files: Vec<PathBuf> = ["business", "entertainment", "politics", "sport", "tech"]
+            .iter()
+            .flat_map(|s| std::fs::read_dir(bbc.join(s)).unwrap().map(|e| e.unwrap().path()))
+            .collect();
+        files.sort();
+        texts.extend(files.iter().step_by(files.len() / 200).take(200).map(|f| std::fs::read_to_string(f).unwrap()));
+    } else {
+        println!("BBC part skipped: {} is absent", bbc.display());
+    }
+
+    let spec = factx::model::spec::ModelSpec::load(&model).unwrap();
+    let encoder = Encoder::new(&spec).unwrap();
+    let mut torch = TorchBackend::load(&model, "cpu").unwrap();
+    let mut onnx = factx::model::onnx::OnnxBackend::load(&spec, &fp32, 2).unwrap();
+    let mut worst = Diff::default();
+    for text in &texts {
+        let doc = encoder.encode(text).unwrap();
+        let rows: Vec<_> = encoder.windows(doc.ids.len()).into_iter().map(|w| (0, w)).collect();
+        for rows in rows.chunks(4) {
+            let batch = pipeline::batch(&encoder, &vec![&doc; rows.len()], rows);
+            let diff = logit_diff(&torch.run(&batch).unwrap(), &onnx.run(&batch).unwrap(), &batch.attention_mask);
+            if diff.max > worst.max {
+                worst = diff;
+            }
+        }
+    }
+    println!("{} documents, largest logit difference {worst:?}", texts.len());
+    assert!(worst.max <= TOL, "torch vs ONNX fp32: {worst:?}");
+
+    let docs: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| factx::input::InputDoc { id: i.to_string(), text: t.clone(), ..Default::default() })
+        .collect();
+    let mentions = |backend: BackendKind, path: &Path| {
+        let options = Options { rules: false, ..Options::default() };
+        let records = pipeline::load(path, backend, "cpu", 2, options).unwrap().annotate(docs.clone()).unwrap();
+        records
+            .into_iter()
+            .flat_map(|r| r.entities.into_iter().flat_map(|e| e.mentions.into_iter().map(move |m| (m.start, m.end, e.label.clone()))))
+            .collect::<Vec<_>>()
+    };
+    let by_torch = mentions(BackendKind::Torch, &model);
+    assert!(by_torch.len() > 1000, "the documents should hold many mentions, got {}", by_torch.len());
+    assert_eq!(by_torch, mentions(BackendKind::Onnx, &fp32));
 }

@@ -115,7 +115,7 @@ mod tests {
         let slice = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
         let m = &record.entities[0].mentions[0];
         assert_eq!(slice(m.start, m.end), "Ms May");
-        assert_eq!((m.start, m.end), (14, 20));
+        assert_eq!((m.start, m.end), (12, 18));
         let f = &record.facts[0];
         assert_eq!(slice(f.start, f.end), "£1.8m");
         let json = serde_json::to_string(&record).unwrap();

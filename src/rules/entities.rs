@@ -1,26 +1,718 @@
-//! Entity resolution. PLACEHOLDER: each mention is its own entity.
+//! Entity resolution: the model's mentions → one entity per real-world referent.
+//!
+//! 1. Mentions are trimmed: stray quotes/brackets at the edges, and a possessive "’s" unless it
+//!    is part of the name (kept on an ORG/MISC mention such as "McDonald's" whose bare stem is
+//!    not itself mentioned in the document).
+//! 2. Labels are reconciled per name: when the same name is labelled differently across the
+//!    document, every mention takes the majority label (ties: PER when an honorific or title
+//!    precedes a mention, else the label with the higher total score). A relabelled mention's
+//!    score is multiplied by the share of the name's mentions that carry the winning label: a
+//!    LOC mention outvoted 2–1 by ORG becomes ORG with 2/3 of its score.
+//! 3. Mentions are clustered: same label and name (an acronym's plural too: "PSPs"); a
+//!    person's shorter forms ("Salman Abedi", "Ms May", "Abedi", "Charlie", the "Lula" of "Luiz
+//!    Inacio Lula da Silva") join the one full name they fit (a surname or first name shared by
+//!    two full names joins neither); acronyms join the name they abbreviate ("AFP", "Agence
+//!    France Presse (AFP)"); other names of one country join ("UK", "Britain"); an
+//!    organisation's or work's short form joins its longer name ("Labour Party", "Meet The
+//!    Fockers").
+//! 4. Entities are numbered e1, e2, ... in order of first mention; `name` is the fullest form.
 
+use super::names::{self, Gender};
 use super::sentences::Sentence;
+use super::{demonyms, titles};
 use crate::doc::Doc;
 use crate::record::{Entity, Mention};
+use std::collections::HashMap;
+
+pub const PERSON: &str = "PER";
+pub const PLACE: &str = "LOC";
+pub const ORGANISATION: &str = "ORG";
+pub const MISCELLANEOUS: &str = "MISC";
+
+/// Tokens that end a company's name without changing whom it names ("Microsoft Corp").
+#[rustfmt::skip]
+const CORPORATE_SUFFIXES: &[&str] = &[
+    "inc", "corp", "corporation", "ltd", "plc", "co", "llc", "ag", "sa", "nv", "group", "holdings",
+    "company", "party",
+];
+
+/// Words an acronym skips ("Federal Bureau of Investigation" = FBI).
+#[rustfmt::skip]
+const ACRONYM_SKIPPED: &[&str] = &[
+    "of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "von", "van", "und", "y", "et",
+    "di", "da", "in", "on", "at", "to",
+];
+
+/// A mention after trimming, with what clustering needs to know about it.
+struct Candidate<'a> {
+    start: usize,
+    end: usize,
+    /// Where the name starts: after an honorific the model included ("Ms May").
+    name_start: usize,
+    label: &'a str,
+    score: f32,
+    /// Name key split into tokens: "salman", "ramadan", "abedi".
+    tokens: Vec<String>,
+    /// An honorific precedes the name (in the mention or right before it).
+    honorific: bool,
+    gender: Option<Gender>,
+    /// A title word right before the mention ("prime minister Theresa May").
+    titled: bool,
+    /// An acronym's plural ("PSPs"): its token is the singular, and it does not name the entity.
+    plural: bool,
+}
 
 pub fn resolve(doc: &Doc, _sentences: &[Sentence]) -> Vec<Entity> {
+    let mut candidates = candidates(doc);
+    reconcile_labels(&mut candidates);
+    let mut clusters = Clusters::new(candidates.len());
+    merge_same_names(&candidates, &mut clusters);
+    merge_person_aliases(&candidates, &mut clusters);
+    merge_acronyms(doc, &candidates, &mut clusters);
+    merge_countries(&candidates, &mut clusters);
+    merge_short_names(&candidates, &mut clusters);
+    build(doc, &candidates, &mut clusters)
+}
+
+fn candidates<'a>(doc: &Doc<'a>) -> Vec<Candidate<'a>> {
+    let text = doc.text;
+    let spans: Vec<(usize, usize)> = doc
+        .mentions
+        .iter()
+        .map(|m| trim_edges(text, m.start, m.end))
+        .collect();
+    // Stems mentioned bare decide whether an ORG's "’s" is a possessive ("Google's").
+    let bare: std::collections::HashSet<String> = spans
+        .iter()
+        .filter(|&&(s, e)| names::possessive_len(&text[s..e]) == 0)
+        .map(|&(s, e)| names::key(&text[s..e]))
+        .collect();
     doc.mentions
         .iter()
+        .zip(spans)
+        .filter_map(|(m, (start, mut end))| {
+            let possessive = names::possessive_len(&text[start..end]);
+            if possessive > 0 {
+                let stem = &text[start..end - possessive];
+                let named = !matches!(m.label, PERSON | PLACE) && !bare.contains(&names::key(stem));
+                if !named {
+                    end -= possessive;
+                }
+            }
+            if start >= end {
+                return None;
+            }
+            let (name_start, inner) = leading_honorific(text, start, end);
+            let outer = honorific_before(text, start);
+            let gender = inner.or(outer).flatten();
+            let mut tokens: Vec<String> = names::key(&text[name_start..end])
+                .split(' ')
+                .map(str::to_string)
+                .collect();
+            let plural = tokens.len() == 1 && is_acronym_plural(&text[name_start..end]);
+            if plural {
+                tokens[0].pop();
+            }
+            Some(Candidate {
+                start,
+                end,
+                name_start,
+                label: m.label,
+                score: m.score,
+                tokens,
+                honorific: inner.is_some() || outer.is_some(),
+                gender,
+                titled: title_before(text, start),
+                plural,
+            })
+        })
+        .collect()
+}
+
+/// "PSPs", "PEDs": capitals and a plural "s".
+fn is_acronym_plural(name: &str) -> bool {
+    name.strip_suffix('s').is_some_and(|stem| {
+        stem.chars().count() >= 2 && stem.chars().all(|c| c.is_ascii_uppercase())
+    })
+}
+
+/// Drops quotes, brackets and commas the model took in at a mention's edges.
+fn trim_edges(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let span = &text[start..end];
+    let opening =
+        |c: char| matches!(c, '“' | '"' | '‘' | '\'' | '(' | '[' | '«') || c.is_whitespace();
+    let trimmed = span.trim_start_matches(opening);
+    let start = end - trimmed.len();
+    let closing = |c: char| {
+        matches!(c, '”' | '"' | ',' | ';' | ':' | ']' | '»')
+            || c.is_whitespace()
+            || (c == ')' && !trimmed.contains('('))
+    };
+    (start, start + trimmed.trim_end_matches(closing).len())
+}
+
+/// The name start after an honorific that begins the mention, and that honorific's gender.
+fn leading_honorific(text: &str, start: usize, end: usize) -> (usize, Option<Option<Gender>>) {
+    let span = &text[start..end];
+    if let Some((first, rest)) = span.split_once(char::is_whitespace) {
+        if let Some(gender) = names::honorific(first) {
+            if !rest.trim().is_empty() {
+                return (end - rest.trim_start().len(), Some(gender));
+            }
+        }
+    }
+    (start, None)
+}
+
+/// The word before `start`, when there is whitespace between them.
+fn word_before(text: &str, start: usize) -> Option<&str> {
+    let before = &text[..start];
+    let trimmed = before.trim_end();
+    if trimmed.len() == before.len() {
+        return None;
+    }
+    trimmed.rsplit(char::is_whitespace).next()
+}
+
+fn honorific_before(text: &str, start: usize) -> Option<Option<Gender>> {
+    word_before(text, start).and_then(names::honorific)
+}
+
+fn title_before(text: &str, start: usize) -> bool {
+    word_before(text, start).is_some_and(|w| titles::ends_title(&w.to_lowercase()))
+}
+
+fn reconcile_labels(candidates: &mut [Candidate]) {
+    let mut by_name: HashMap<&[String], Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        by_name.entry(&c.tokens).or_default().push(i);
+    }
+    let mut relabel = Vec::new();
+    for group in by_name.values() {
+        // (label, count, total score, first index), in order of first appearance.
+        let mut votes: Vec<(&str, usize, f32)> = Vec::new();
+        for &i in group {
+            let c = &candidates[i];
+            match votes.iter_mut().find(|v| v.0 == c.label) {
+                Some(v) => {
+                    v.1 += 1;
+                    v.2 += c.score;
+                }
+                None => votes.push((c.label, 1, c.score)),
+            }
+        }
+        if votes.len() < 2 {
+            continue;
+        }
+        let person_evidence = group
+            .iter()
+            .any(|&i| candidates[i].honorific || candidates[i].titled);
+        let rank = |v: &(&str, usize, f32)| (v.1, person_evidence && v.0 == PERSON, v.2);
+        let winner = votes
+            .iter()
+            .copied()
+            .reduce(|best, v| if rank(&v) > rank(&best) { v } else { best })
+            .expect("two or more votes");
+        let share = winner.1 as f32 / group.len() as f32;
+        relabel.extend(
+            group
+                .iter()
+                .filter(|&&i| candidates[i].label != winner.0)
+                .map(|&i| (i, winner.0, share)),
+        );
+    }
+    for (i, label, share) in relabel {
+        candidates[i].label = label;
+        candidates[i].score *= share;
+    }
+}
+
+/// Union-find over candidate indices; the root of a cluster is its smallest index.
+struct Clusters {
+    parent: Vec<usize>,
+}
+
+impl Clusters {
+    fn new(n: usize) -> Self {
+        Clusters {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        self.parent[a.max(b)] = a.min(b);
+    }
+
+    /// Each current cluster's root and the member with the most name tokens.
+    fn fullest(&mut self, candidates: &[Candidate]) -> Vec<(usize, usize)> {
+        let mut best: HashMap<usize, usize> = HashMap::new();
+        for i in 0..candidates.len() {
+            let root = self.find(i);
+            let entry = best.entry(root).or_insert(i);
+            if candidates[i].tokens.len() > candidates[*entry].tokens.len() {
+                *entry = i;
+            }
+        }
+        let mut out: Vec<_> = best.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+fn merge_same_names(candidates: &[Candidate], clusters: &mut Clusters) {
+    let mut first: HashMap<(&str, &[String]), usize> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let j = *first.entry((c.label, &c.tokens)).or_insert(i);
+        clusters.union(i, j);
+    }
+}
+
+fn merge_person_aliases(candidates: &[Candidate], clusters: &mut Clusters) {
+    let people: Vec<(usize, usize)> = clusters
+        .fullest(candidates)
+        .into_iter()
+        .filter(|&(_, best)| candidates[best].label == PERSON)
+        .collect();
+    let gender_of = |clusters: &mut Clusters, root: usize| {
+        candidates
+            .iter()
+            .enumerate()
+            .find(|&(i, c)| c.gender.is_some() && clusters.find(i) == root)
+            .and_then(|(_, c)| c.gender)
+    };
+    // Longer forms first, so "Salman Abedi" has joined "Salman Ramadan Abedi" before "Abedi"
+    // looks for its full name.
+    let mut order = people.clone();
+    order.sort_by_key(|&(_, best)| std::cmp::Reverse(candidates[best].tokens.len()));
+    for (root, best) in order {
+        let short = &candidates[best].tokens;
+        let fits = |long: &[String]| -> bool {
+            if long.len() <= short.len() {
+                return false;
+            }
+            if short.len() == 1 {
+                return long.last() == short.last() || long.first() == short.first();
+            }
+            long.last() == short.last()
+                && (long.first() == short.first() || long.ends_with(short))
+                && is_subsequence(short, long)
+        };
+        let mut targets: Vec<usize> = people
+            .iter()
+            .filter(|&&(_, other)| fits(&candidates[other].tokens))
+            .map(|&(other_root, _)| clusters.find(other_root))
+            .collect();
+        // A single token is a surname before it is a first name ("May", not "May Smith").
+        if short.len() == 1 {
+            let surnames: Vec<usize> = people
+                .iter()
+                .filter(|&&(_, other)| {
+                    let long = &candidates[other].tokens;
+                    long.len() > 1 && long.last() == short.last()
+                })
+                .map(|&(other_root, _)| clusters.find(other_root))
+                .collect();
+            if !surnames.is_empty() {
+                targets = surnames;
+            } else if targets.is_empty() {
+                // A name used alone from the middle of a full one ("Lula").
+                targets = people
+                    .iter()
+                    .filter(|&&(_, other)| {
+                        let long = &candidates[other].tokens;
+                        long.len() > 2 && long[1..long.len() - 1].contains(&short[0])
+                    })
+                    .map(|&(other_root, _)| clusters.find(other_root))
+                    .collect();
+            }
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        let root = clusters.find(root);
+        targets.retain(|&t| t != root);
+        if let Some(gender) = gender_of(clusters, root) {
+            targets.retain(|&t| gender_of(clusters, t).is_none_or(|g| g == gender));
+        }
+        if let [target] = targets[..] {
+            clusters.union(root, target);
+        }
+    }
+}
+
+fn is_subsequence(short: &[String], long: &[String]) -> bool {
+    let mut rest = long.iter();
+    short.iter().all(|t| rest.any(|l| l == t))
+}
+
+fn merge_acronyms(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) {
+    for (i, c) in candidates.iter().enumerate() {
+        let written = &doc.text[c.name_start..c.end];
+        let letters: String = written.chars().filter(|&ch| ch != '.').collect();
+        let is_acronym = c.tokens.len() == 1
+            && (2..=6).contains(&letters.chars().count())
+            && letters.chars().all(|ch| ch.is_uppercase());
+        if !is_acronym {
+            continue;
+        }
+        // "Agence France Presse (AFP)": the text defines the acronym, whatever the labels say.
+        if i > 0 {
+            let prev = &candidates[i - 1];
+            let between = doc.text[prev.end..c.start].trim();
+            let after = doc.text[c.end..].trim_start();
+            if between == "(" && after.starts_with(')') && prev.tokens.len() > 1 {
+                clusters.union(i, i - 1);
+                continue;
+            }
+        }
+        let acronym = c.tokens[0].as_str();
+        let mut targets: Vec<usize> = clusters
+            .fullest(candidates)
+            .into_iter()
+            .filter(|&(_, best)| {
+                let long = &candidates[best];
+                long.label == c.label && long.tokens.len() > 1 && initials(&long.tokens) == acronym
+            })
+            .map(|(root, _)| root)
+            .collect();
+        targets.retain(|&t| t != clusters.find(i));
+        if let [target] = targets[..] {
+            clusters.union(i, target);
+        }
+    }
+}
+
+fn initials(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .filter(|t| !ACRONYM_SKIPPED.contains(&t.as_str()))
+        .filter_map(|t| t.chars().next())
+        .collect()
+}
+
+fn merge_countries(candidates: &[Candidate], clusters: &mut Clusters) {
+    let mut first: HashMap<usize, usize> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if c.label != PLACE {
+            continue;
+        }
+        if let Some(country) = demonyms::country_of_name(&c.tokens.join(" ")) {
+            let j = *first.entry(country).or_insert(i);
+            clusters.union(i, j);
+        }
+    }
+}
+
+/// An organisation's or a work's short form: its name without a corporate suffix ("Labour" for
+/// "Labour Party", "Yukos" for "Yukos Corp") or its last word ("Fockers" for "Meet The
+/// Fockers", "Disney" for "Walt Disney") joins the one longer name it fits. Longer tails are
+/// other names ("University of Ulster" is not "New University of Ulster").
+fn merge_short_names(candidates: &[Candidate], clusters: &mut Clusters) {
+    let mut names: Vec<(usize, usize)> = clusters
+        .fullest(candidates)
+        .into_iter()
+        .filter(|&(_, best)| matches!(candidates[best].label, ORGANISATION | MISCELLANEOUS))
+        .collect();
+    names.sort_by_key(|&(_, best)| std::cmp::Reverse(candidates[best].tokens.len()));
+    for &(root, best) in &names {
+        let short = &candidates[best];
+        let mut targets: Vec<usize> = names
+            .iter()
+            .filter(|&&(_, other)| {
+                let long = &candidates[other];
+                let rest = long.tokens.len().saturating_sub(short.tokens.len());
+                long.label == short.label
+                    && rest > 0
+                    && ((short.tokens.len() == 1 && long.tokens.ends_with(&short.tokens))
+                        || (long.tokens.starts_with(&short.tokens)
+                            && long.tokens[short.tokens.len()..]
+                                .iter()
+                                .all(|t| CORPORATE_SUFFIXES.contains(&t.as_str()))))
+            })
+            .map(|&(other_root, _)| clusters.find(other_root))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        if let [target] = targets[..] {
+            clusters.union(root, target);
+        }
+    }
+}
+
+fn build(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) -> Vec<Entity> {
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    // Candidates are in text order, so clusters come out in order of first mention.
+    for i in 0..candidates.len() {
+        let root = clusters.find(i);
+        let s = *slot.entry(root).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[s].push(i);
+    }
+    members
+        .iter()
         .enumerate()
-        .map(|(i, m)| {
-            let text = doc.span_text(m.start, m.end).to_string();
+        .map(|(n, group)| {
+            let best = *group
+                .iter()
+                .max_by_key(|&&i| {
+                    let c = &candidates[i];
+                    // Most tokens, then singular, then longest, then earliest.
+                    (
+                        c.tokens.len(),
+                        !c.plural,
+                        c.end - c.name_start,
+                        std::cmp::Reverse(i),
+                    )
+                })
+                .expect("clusters are not empty");
+            let c = &candidates[best];
             Entity {
-                id: format!("e{}", i + 1),
-                label: m.label.to_string(),
-                name: text.clone(),
-                mentions: vec![Mention {
-                    start: m.start,
-                    end: m.end,
-                    text,
-                    score: m.score,
-                }],
+                id: format!("e{}", n + 1),
+                label: c.label.to_string(),
+                name: collapse_whitespace(&doc.text[c.name_start..c.end]),
+                mentions: group
+                    .iter()
+                    .map(|&i| {
+                        let m = &candidates[i];
+                        Mention {
+                            start: m.start,
+                            end: m.end,
+                            text: doc.text[m.start..m.end].to_string(),
+                            score: m.score,
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect()
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::sentences;
+    use crate::rules::testing::{doc, SEED, SEED_MENTIONS};
+
+    fn resolve_text(text: &str, mentions: &[(&str, &'static str)]) -> Vec<Entity> {
+        let d = doc(text, mentions);
+        resolve(&d, &sentences::split(&d))
+    }
+
+    fn find<'e>(entities: &'e [Entity], name: &str) -> &'e Entity {
+        entities
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no entity {name} in {entities:#?}"))
+    }
+
+    fn texts(e: &Entity) -> Vec<&str> {
+        e.mentions.iter().map(|m| m.text.as_str()).collect()
+    }
+
+    #[test]
+    fn seed_clusters_people_by_alias() {
+        let entities = resolve_text(SEED, SEED_MENTIONS);
+        let may = find(&entities, "Theresa May");
+        assert_eq!(
+            (may.label.as_str(), texts(may)),
+            ("PER", vec!["Theresa May", "May", "May"])
+        );
+        let abedi = find(&entities, "Salman Ramadan Abedi");
+        assert_eq!(
+            texts(abedi),
+            [
+                "Salman Ramadan Abedi",
+                "Salman Abedi",
+                "Abedi",
+                "Abedi",
+                "Abedi",
+                "Abedi"
+            ]
+        );
+        // "Abedi’s attack": the possessive is not part of the name.
+        let last = abedi.mentions.last().unwrap();
+        assert_eq!(&SEED[last.start..last.end + "’s".len()], "Abedi’s");
+        // Ids follow first mentions.
+        for (n, e) in entities.iter().enumerate() {
+            assert_eq!(e.id, format!("e{}", n + 1));
+        }
+        assert_eq!(entities[0].name, "Britain");
+        assert!(entities
+            .windows(2)
+            .all(|w| w[0].mentions[0].start < w[1].mentions[0].start));
+    }
+
+    #[test]
+    fn honorific_surname_and_first_name_join_the_full_name() {
+        // The issue's example of aliases through "Mr" and a first name.
+        let text = "Charlie Bell, the former head of McDonald's, has died. Mr Bell took over as chief executive in 2004. Charlie was 44.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Charlie Bell", "PER"),
+                ("McDonald's", "ORG"),
+                ("Bell", "PER"),
+                ("Charlie", "PER"),
+            ],
+        );
+        assert_eq!(entities.len(), 2);
+        assert_eq!(
+            texts(find(&entities, "Charlie Bell")),
+            ["Charlie Bell", "Bell", "Charlie"]
+        );
+        // A company's possessive-looking name stays whole.
+        assert_eq!(entities[1].name, "McDonald's");
+    }
+
+    #[test]
+    fn shared_surname_joins_neither_person() {
+        let text = "Salman Abedi and his brother Hashem Abedi were named. Abedi had travelled.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Salman Abedi", "PER"),
+                ("Hashem Abedi", "PER"),
+                ("Abedi", "PER"),
+            ],
+        );
+        assert_eq!(entities.len(), 3);
+        assert_eq!(entities[2].name, "Abedi");
+    }
+
+    #[test]
+    fn acronyms_join_the_name_they_abbreviate() {
+        // BBC business: an explicit definition, then the bare acronym.
+        let text = "Riots also flared up in the east of the country, Agence France Presse (AFP) reported. AFP said more were expected.";
+        let entities = resolve_text(text, &[("Agence France Presse", "ORG"), ("AFP", "ORG")]);
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].name, "Agence France Presse");
+        assert_eq!(texts(&entities[0]), ["Agence France Presse", "AFP", "AFP"]);
+        // Without the brackets, by initials.
+        let text = "Shares in British Broadcasting Corporation rose. The BBC said so.";
+        let entities = resolve_text(
+            text,
+            &[("British Broadcasting Corporation", "ORG"), ("BBC", "ORG")],
+        );
+        assert_eq!(entities.len(), 1);
+    }
+
+    #[test]
+    fn names_of_one_country_join() {
+        let text =
+            "Absa is in talks with UK bank Barclays. Barclays is the United Kingdom's third bank.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("UK", "LOC"),
+                ("United Kingdom", "LOC"),
+                ("Absa", "ORG"),
+                ("Barclays", "ORG"),
+            ],
+        );
+        let uk = find(&entities, "United Kingdom");
+        assert_eq!(texts(uk), ["UK", "United Kingdom"]);
+    }
+
+    #[test]
+    fn inconsistent_labels_follow_the_majority_with_a_lower_score() {
+        let text = "Barclays rose. Barclays fell. Barclays said so.";
+        let d = doc(text, &[("Barclays", "ORG")]);
+        let mut d = d;
+        d.mentions[1].label = "LOC";
+        let entities = resolve(&d, &sentences::split(&d));
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].label, "ORG");
+        let scores: Vec<f32> = entities[0].mentions.iter().map(|m| m.score).collect();
+        assert!(
+            (scores[1] - 0.9 * 2.0 / 3.0).abs() < 1e-6 && scores[0] == 0.9,
+            "{scores:?}"
+        );
+        // A tie goes to PER when an honorific speaks for it.
+        let text = "Mr Bell spoke. Bell Group fell. Bell rose.";
+        let mut d = doc(text, &[("Bell Group", "ORG"), ("Bell", "PER")]);
+        d.mentions[2].label = "ORG";
+        let entities = resolve(&d, &sentences::split(&d));
+        assert_eq!(find(&entities, "Bell").label, "PER");
+    }
+
+    #[test]
+    fn short_forms_of_names() {
+        // BBC business: a name used from the middle of the full one.
+        let text = "President Luiz Inacio Lula da Silva was elected in 2002. Lula promised jobs.";
+        let entities = resolve_text(
+            text,
+            &[("Luiz Inacio Lula da Silva", "PER"), ("Lula", "PER")],
+        );
+        assert_eq!(entities.len(), 1);
+        // BBC entertainment, tech and politics: last words, plural acronyms, "Party".
+        let text = "Meet The Fockers made $19m. Fockers has made $279m. Sony's PSP is out; 500,000 PSPs were sold. The Tory Party said Tory voters agree.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Meet The Fockers", "MISC"),
+                ("Fockers", "MISC"),
+                ("Sony", "ORG"),
+                ("PSPs", "MISC"),
+                ("PSP", "MISC"),
+                ("Tory Party", "ORG"),
+                ("Tory", "ORG"),
+            ],
+        );
+        let names: Vec<(&str, usize)> = entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.mentions.len()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Meet The Fockers", 2),
+                ("Sony", 1),
+                ("PSP", 2),
+                ("Tory Party", 2)
+            ]
+        );
+        // Longer tails name other things.
+        let text = "He went to the New University of Ulster, now the University of Ulster.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("New University of Ulster", "ORG"),
+                ("University of Ulster", "ORG"),
+            ],
+        );
+        assert_eq!(entities.len(), 2);
+    }
+
+    #[test]
+    fn odd_mentions_do_not_panic() {
+        let text = "“Zoë’s” café 😀 met 東京 and ’s. Ms. Zoë said.";
+        let d = doc(
+            text,
+            &[
+                ("“Zoë’s”", "PER"),
+                ("東京", "LOC"),
+                ("’s", "PER"),
+                ("Zoë", "PER"),
+                ("😀", "MISC"),
+            ],
+        );
+        let entities = resolve(&d, &sentences::split(&d));
+        assert!(entities.iter().all(|e| !e.mentions.is_empty()));
+        assert_eq!(find(&entities, "Zoë").mentions.len(), 2);
+    }
 }

@@ -1,10 +1,1306 @@
-//! Roles people hold. PLACEHOLDER: finds none yet.
+//! Roles people hold, read from the words around each title the lexicon finds in a sentence:
+//!
+//! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE PERSON" ("British prime minister
+//!   Theresa May", "McDonald's chief executive James Skinner"), also "TITLE and TITLE PERSON";
+//! - appositive: "PERSON, [AGE,] [the] [former] [ORG] TITLE [of|at|for ... ORG]," ("Charlie
+//!   Bell, the former head of McDonald's"), with brackets or dashes as well as commas;
+//! - reversed appositive: "[ORG] TITLE, PERSON," ("The Ukraine's new president, Viktor
+//!   Yushchenko,");
+//! - parenthetical: "(TITLE) PERSON";
+//! - plural titles before a list: "former Disney directors Roy Disney, Stanley Gold and ...";
+//! - copular and appointment verbs, with auxiliaries: "PERSON [, who] became|has been named|is
+//!   expected to become|took over as [the] TITLE" ("Mr Bell took over as chief executive"),
+//!   "PERSON as TITLE"; "resigned/stepped down as", "had been" make it former;
+//! - succession: "X succeeded Y as TITLE" (both; Y former).
+//!
+//! The person is the entity of the PER mention, so a role stated through an alias ("Mr Bell")
+//! lands on the full entity (Charlie Bell). The title never overlaps a mention, and it must be
+//! closed (punctuation, a preposition, a verb like "said") except before the person's name, so
+//! "was manager material" gives nothing. Relations ("her mother, Lisa") and descriptions ("pop
+//! star") are not roles (docs/ANNOTATION.md). A demonym ("British") points the role to its
+//! country's entity, created when the text names the country only through the adjective; the
+//! adjective's span joins that entity as its evidence. Every statement is a role, repeats
+//! included.
 
+use super::demonyms;
+use super::entities::{ORGANISATION, PERSON, PLACE};
+use super::names::{self, key};
 use super::sentences::Sentence;
+use super::titles::{self, TitleMatch};
 use crate::doc::Doc;
-use crate::record::{Entity, Role};
+use crate::record::{Entity, Mention, Role};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Verb phrases that link a subject to the title after them: (words, whether an auxiliary
+/// must precede them, whether the role is over). Auxiliaries before any of them are read by
+/// `View::linking_verb` ("has been named", "is to become", "will act as").
+const LINKING_VERBS: &[(&str, bool, bool)] = &[
+    ("as", false, false),
+    ("is", false, false),
+    ("was", false, false),
+    ("remains", false, false),
+    ("remained", false, false),
+    ("be", true, false),
+    ("been", true, false),
+    ("become", true, false),
+    ("became", false, false),
+    ("becomes", false, false),
+    ("named", true, false),
+    ("named as", true, false),
+    ("appointed", true, false),
+    ("appointed as", true, false),
+    ("made", true, false),
+    ("elected", true, false),
+    ("elected as", true, false),
+    ("sworn in as", true, false),
+    ("installed as", true, false),
+    ("confirmed as", true, false),
+    ("took over as", false, false),
+    ("takes over as", false, false),
+    ("take over as", true, false),
+    ("taken over as", true, false),
+    ("act as", true, false),
+    ("acts as", false, false),
+    ("acted as", false, false),
+    ("serve as", true, false),
+    ("serves as", false, false),
+    ("served as", false, false),
+    ("step down as", true, false),
+    ("steps down as", false, false),
+    ("stepped down as", false, true),
+    ("resigned as", false, true),
+    ("quit as", false, true),
+    ("retired as", false, true),
+    ("sacked as", true, true),
+    ("fired as", true, true),
+    ("ousted as", true, true),
+    ("replaced as", true, true),
+];
+
+/// Auxiliaries before a linking verb; "had been" says the role is over.
+#[rustfmt::skip]
+const AUXILIARIES: &[&str] = &[
+    "is", "was", "be", "been", "has", "have", "had", "will", "to", "expected", "set", "due",
+    "likely", "tipped", "poised", "going",
+];
+
+/// Verbs of succession: in "X succeeded Y as chairman" Y held the title before X.
+#[rustfmt::skip]
+const SUCCESSION: &[&str] = &[
+    "replace", "replaces", "replaced", "replacing", "succeed", "succeeds", "succeeded",
+    "succeeding",
+];
+
+/// Adverbs that may sit inside a linking verb phrase ("was later named").
+#[rustfmt::skip]
+const ADVERBS: &[&str] = &[
+    "also", "later", "now", "recently", "subsequently", "then", "previously", "formerly",
+    "currently", "still", "briefly", "once", "only", "already", "since",
+];
+
+/// Determiners before a title ("the former head").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "its", "their", "our", "whose",
+];
+
+/// Prepositions that attach an organisation after a title ("head of McDonald's").
+const PREPOSITIONS: &[&str] = &["of", "at", "for", "with", "in", "from"];
+
+/// Lowercase words that may follow a complete title.
+#[rustfmt::skip]
+const CLOSING_WORDS: &[&str] = &[
+    "of", "at", "for", "with", "in", "from", "on", "to", "by", "since", "until", "when", "and",
+    "but", "or", "who", "which", "that", "before", "after", "during", "between", "under", "over",
+    "as", "said", "says", "told", "added", "has", "had", "is", "was", "will", "would", "last",
+    "this", "next", "yesterday", "today", "earlier", "later", "because", "while", "despite",
+    "amid", "following", "if",
+];
+
+/// What a role's organisation is, before countries named by adjectives get their entities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Org {
+    Entity(usize),
+    /// A country named through an adjective at words `start..end`; `mention`: the model's
+    /// mention of the adjective, if any (index into `View::mentions`).
+    Country {
+        country: usize,
+        start: usize,
+        end: usize,
+        mention: Option<usize>,
+    },
+}
+
+/// A role found, in word indices and entity indices.
+#[derive(Debug)]
+struct Found {
+    person: usize,
+    title: String,
+    org: Option<Org>,
+    former: bool,
+    start: usize,
+    end: usize,
+}
+
+/// An entity mention in word indices.
+struct MentionAt {
+    start: usize,
+    end: usize,
+    entity: usize,
+    score: f32,
+}
+
+/// The document as the patterns read it.
+struct View<'d, 'a> {
+    doc: &'d Doc<'a>,
+    lower: Vec<Cow<'a, str>>,
+    mentions: Vec<MentionAt>,
+    mention_at: Vec<Option<usize>>,
+    labels: Vec<String>,
+    /// Name keys of organisations and places → entity ("greater manchester police").
+    by_key: HashMap<String, usize>,
+}
+
+/// What precedes a title: where the role statement starts and what it says.
+struct Left {
+    start: usize,
+    /// Before determiners ("the former head"): where the link to a person must end.
+    outer: usize,
+    org: Option<Org>,
+    former: bool,
+}
+
+/// What follows a title: an "of/at ORG" tail and whether the title phrase is closed there.
+struct Right {
+    end: usize,
+    /// The word after the title phrase (its terminator).
+    next: usize,
+    org: Option<usize>,
+    closed: bool,
+}
 
 /// May add entities (a country named only through a demonym: "British" → Britain).
-pub fn find(_doc: &Doc, _sentences: &[Sentence], _entities: &mut Vec<Entity>) -> Vec<Role> {
-    Vec::new()
+pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Vec<Role> {
+    let view = View::new(doc, entities);
+    let mut found = Vec::new();
+    for s in sentences {
+        let titles = titles::find(doc, &view.lower, s.words.clone(), |w| {
+            view.mention_at[w].is_some()
+        });
+        for (k, t) in titles.iter().enumerate().filter(|(_, t)| t.role) {
+            found.extend(view.roles(s, t, titles.get(k + 1)));
+        }
+    }
+    let mut countries = country_entities(entities);
+    let mut orgs = Vec::with_capacity(found.len());
+    for f in &found {
+        orgs.push(match f.org {
+            None => None,
+            Some(Org::Entity(e)) => Some(e),
+            Some(Org::Country {
+                country,
+                start,
+                end,
+                mention,
+            }) => {
+                let span = (doc.words[start].start, doc.words[end - 1].end);
+                let score = mention.map_or(1.0, |m| view.mentions[m].score);
+                Some(country_entity(
+                    doc,
+                    entities,
+                    &mut countries,
+                    country,
+                    (span.0, span.1, score),
+                ))
+            }
+        });
+    }
+    let ids = renumber(entities);
+    let mut roles: Vec<Role> = found
+        .iter()
+        .zip(orgs)
+        .map(|(f, org)| {
+            let (start, end) = (doc.words[f.start].start, doc.words[f.end - 1].end);
+            Role {
+                person: ids[f.person].clone(),
+                title: f.title.clone(),
+                org: org.map(|o| ids[o].clone()),
+                former: f.former,
+                start,
+                end,
+                text: doc.text[start..end].to_string(),
+            }
+        })
+        .collect();
+    roles.sort_by_key(|r| (r.start, r.end));
+    roles
+}
+
+impl<'d, 'a> View<'d, 'a> {
+    fn new(doc: &'d Doc<'a>, entities: &[Entity]) -> Self {
+        let words = &doc.words;
+        let lower = words
+            .iter()
+            .map(|w| {
+                let word = &doc.text[w.start..w.end];
+                if word.chars().any(char::is_uppercase) {
+                    Cow::Owned(word.to_lowercase())
+                } else {
+                    Cow::Borrowed(word)
+                }
+            })
+            .collect();
+        let mut mentions = Vec::new();
+        let mut by_key = HashMap::new();
+        for (e, entity) in entities.iter().enumerate() {
+            for m in &entity.mentions {
+                let start = words.partition_point(|w| w.start < m.start);
+                let end = words.partition_point(|w| w.start < m.end);
+                if start < end {
+                    mentions.push(MentionAt {
+                        start,
+                        end,
+                        entity: e,
+                        score: m.score,
+                    });
+                }
+                if matches!(entity.label.as_str(), ORGANISATION | PLACE) {
+                    by_key.entry(key(&m.text)).or_insert(e);
+                }
+            }
+        }
+        mentions.sort_by_key(|m| m.start);
+        let mut mention_at = vec![None; words.len()];
+        for (i, m) in mentions.iter().enumerate() {
+            for slot in &mut mention_at[m.start..m.end] {
+                slot.get_or_insert(i);
+            }
+        }
+        View {
+            doc,
+            lower,
+            mentions,
+            mention_at,
+            labels: entities.iter().map(|e| e.label.clone()).collect(),
+            by_key,
+        }
+    }
+
+    fn word(&self, i: usize) -> &'a str {
+        let w = &self.doc.words[i];
+        &self.doc.text[w.start..w.end]
+    }
+
+    /// Whether words `i` and `i + 1` touch ("U.S", "’s").
+    fn glued(&self, i: usize) -> bool {
+        self.doc.words[i].end == self.doc.words[i + 1].start
+    }
+
+    fn label(&self, mention: usize) -> &str {
+        &self.labels[self.mentions[mention].entity]
+    }
+
+    /// The mention that ends exactly before word `end`.
+    fn mention_ending(&self, end: usize) -> Option<usize> {
+        let m = self.mention_at[end.checked_sub(1)?]?;
+        (self.mentions[m].end == end).then_some(m)
+    }
+
+    /// A person named from word `i` on, maybe after an honorific: (entity, end).
+    fn person_at(&self, mut i: usize, limit: usize) -> Option<(usize, usize)> {
+        if i < limit && names::honorific(self.word(i)).is_some() {
+            i += 1;
+            if i < limit && self.word(i) == "." {
+                i += 1;
+            }
+        }
+        if i >= limit {
+            return None;
+        }
+        let m = &self.mentions[self.mention_at[i]?];
+        (m.start == i && self.labels[m.entity] == PERSON).then_some((m.entity, m.end))
+    }
+
+    /// A person named right before word `end`, with an honorific before the name included:
+    /// (entity, start).
+    fn person_ending(&self, end: usize, limit: usize) -> Option<(usize, usize)> {
+        let m = self.mention_ending(end)?;
+        if self.label(m) != PERSON {
+            return None;
+        }
+        let mut start = self.mentions[m].start;
+        if start > limit && self.word(start - 1) == "." && start - 1 > limit {
+            if names::honorific(self.word(start - 2)).is_some() && self.glued(start - 2) {
+                start -= 2;
+            }
+        } else if start > limit && names::honorific(self.word(start - 1)).is_some() {
+            start -= 1;
+        }
+        Some((self.mentions[m].entity, start))
+    }
+
+    /// The roles a title states in sentence `s` (`next`: the title after it there).
+    fn roles(&self, s: &Sentence, t: &TitleMatch, next: Option<&TitleMatch>) -> Vec<Found> {
+        let (first, last) = (s.words.start, s.words.end);
+        // "the prime minister's spokesman": this title names someone else's superior.
+        if t.end + 1 < last
+            && names::is_apostrophe(self.word(t.end))
+            && self.lower[t.end + 1] == "s"
+        {
+            return Vec::new();
+        }
+        let left = self.left(t.start, first);
+        let found =
+            |person: usize, start: usize, end: usize, org: Option<Org>, former: bool| Found {
+                person,
+                title: t.title.clone(),
+                org,
+                former: former || left.former,
+                start,
+                end,
+            };
+        // "former Disney directors Roy Disney, Stanley Gold and Raymond Watson".
+        if t.plural {
+            let mut people = Vec::new();
+            let mut i = t.end;
+            while let Some((person, end)) = self.person_at(i, last) {
+                people.push(found(person, left.start, end, left.org, false));
+                let more = end + 1 < last && matches!(self.word(end), "," | "and");
+                let and = more && self.word(end) == "," && self.lower[end + 1] == "and";
+                i = end + 1 + usize::from(and);
+                if !more {
+                    break;
+                }
+            }
+            return people;
+        }
+        // Pre-nominal, and "TITLE and TITLE PERSON".
+        if let Some((person, end)) = self.person_at(t.end, last) {
+            return vec![found(person, left.start, end, left.org, false)];
+        }
+        if let Some(next) = next {
+            if next.start == t.end + 1 && matches!(self.lower[t.end].as_ref(), "and" | "&") {
+                if let Some((person, end)) = self.person_at(next.end, last) {
+                    return vec![found(person, left.start, end, left.org, false)];
+                }
+            }
+        }
+        let right = self.right(t.end, last);
+        let org = left.org.or(right.org.map(Org::Entity));
+        let before = |i: usize| (i > first).then(|| self.word(i - 1));
+        // "(chairman) Daniel Levy".
+        if before(left.outer) == Some("(") && right.next < last && self.word(right.next) == ")" {
+            if let Some((person, end)) = self.person_at(right.next + 1, last) {
+                return vec![found(person, left.outer - 1, end, org, false)];
+            }
+        }
+        if !right.closed {
+            return Vec::new();
+        }
+        // Appositive: "PERSON, [AGE,] the former head of McDonald's".
+        if let Some(open @ ("," | "(" | "-" | "–" | "—")) = before(left.outer) {
+            let closes = open != "(" || (right.next < last && self.word(right.next) == ")");
+            let mut link = left.outer - 1;
+            if open == "," && link >= first + 2 {
+                let age = self.word(link - 1);
+                if self.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
+                    link -= 2;
+                }
+            }
+            if let Some((person, start)) = self.person_ending(link, first).filter(|_| closes) {
+                return vec![found(person, start, right.end, org, false)];
+            }
+        }
+        // Succession: "Mr Ghosn succeeded Mr Hanawa as chief executive" (Hanawa, former).
+        if before(left.outer) == Some("as") {
+            if let Some((old, old_start)) = self.person_ending(left.outer - 1, first) {
+                if old_start > first && SUCCESSION.contains(&self.lower[old_start - 1].as_ref()) {
+                    let mut roles = vec![found(old, old_start, right.end, org, true)];
+                    let mut subject = old_start - 1;
+                    while subject > first && AUXILIARIES.contains(&self.lower[subject - 1].as_ref())
+                    {
+                        subject -= 1;
+                    }
+                    if let Some((new, new_start)) = self.person_ending(subject, first) {
+                        roles.insert(0, found(new, new_start, right.end, org, false));
+                    }
+                    return roles;
+                }
+            }
+        }
+        // Linking verbs: "Mr Bell took over as chief executive", "with Gordon Brown as
+        // chancellor".
+        if let Some((verb_start, over)) = self.linking_verb(left.outer, first) {
+            let mut link = verb_start;
+            if link > first && self.lower[link - 1] == "who" {
+                link -= 1;
+                if matches!(before(link), Some("," | "-" | "–" | "—")) {
+                    link -= 1;
+                }
+            }
+            if let Some((person, start)) = self.person_ending(link, first) {
+                return vec![found(person, start, right.end, org, over)];
+            }
+        }
+        // Reversed appositive: "The Ukraine's new president, Viktor Yushchenko, will ...".
+        if right.next + 1 < last && self.word(right.next) == "," {
+            if let Some((person, end)) = self.person_at(right.next + 1, last) {
+                if self.closes(end, last) {
+                    return vec![found(person, left.start, end, org, false)];
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn left(&self, title_start: usize, first: usize) -> Left {
+        let mut start = title_start;
+        let mut former = self.ex_before(start, first);
+        if former {
+            start -= 2;
+        }
+        // Free noun modifiers before a lexicon title ("committee chairman", "Labour party
+        // leader"), then descriptive words ("Tottenham's new manager").
+        let mut scan = start;
+        for _ in 0..2 {
+            if self.org_before(scan, first).is_some() {
+                break;
+            }
+            if scan > first
+                && titles::is_noun_modifier(self.doc, scan - 1)
+                && self.mention_at[scan - 1].is_none()
+            {
+                scan -= 1;
+            }
+        }
+        while scan > first && titles::DESCRIPTIVE.contains(&self.lower[scan - 1].as_ref()) {
+            scan -= 1;
+        }
+        let org = self.org_before(scan, first);
+        if let Some((org_start, _)) = org {
+            start = org_start;
+        } else if scan < start
+            && (scan == first
+                || matches!(self.word(scan - 1), "," | "(")
+                || DETERMINERS.contains(&self.lower[scan - 1].as_ref())
+                || self.linking_verb(scan, first).is_some())
+        {
+            // Without an organisation, modifiers count only where a noun phrase must start
+            // ("Jean Corston, committee chairman", "Jay-Z becomes label boss"), not anywhere
+            // ("gave a statement chairman ...").
+            start = scan;
+        }
+        if start > first && self.lower[start - 1] == "former" {
+            former = true;
+            start -= 1;
+        } else if self.ex_before(start, first) {
+            former = true;
+            start -= 2;
+        }
+        let mut outer = start;
+        while outer > first && titles::DESCRIPTIVE.contains(&self.lower[outer - 1].as_ref()) {
+            outer -= 1;
+        }
+        // "the then chancellor": no longer.
+        if outer > first && self.lower[outer - 1] == "then" {
+            former = true;
+            outer -= 1;
+        }
+        if outer > first && DETERMINERS.contains(&self.lower[outer - 1].as_ref()) {
+            outer -= 1;
+        }
+        // "Johann Cruyff, currently a consultant at Barcelona".
+        if outer > first + 1
+            && ADVERBS.contains(&self.lower[outer - 1].as_ref())
+            && self.word(outer - 2) == ","
+        {
+            outer -= 1;
+        }
+        Left {
+            start,
+            outer,
+            org: org.and_then(|(_, o)| o),
+            former,
+        }
+    }
+
+    /// "ex-" glued before word `i`.
+    fn ex_before(&self, i: usize, first: usize) -> bool {
+        i >= first + 2
+            && self.lower[i - 2] == "ex"
+            && self.word(i - 1) == "-"
+            && self.glued(i - 2)
+            && self.glued(i - 1)
+    }
+
+    /// An organisation, place or nationality right before word `end`, possibly possessive:
+    /// (start word, the organisation when it is one).
+    fn org_before(&self, end: usize, first: usize) -> Option<(usize, Option<Org>)> {
+        let mut end = end;
+        if end >= first + 3
+            && self.lower[end - 1] == "s"
+            && names::is_apostrophe(self.word(end - 2))
+            && self.glued(end - 3)
+            && self.glued(end - 2)
+        {
+            end -= 2;
+        } else if end >= first + 2
+            && names::is_apostrophe(self.word(end - 1))
+            && self.glued(end - 2)
+            && self.lower[end - 2].ends_with('s')
+        {
+            end -= 1;
+        }
+        if end == first {
+            return None;
+        }
+        if let Some(m) = self.mention_ending(end) {
+            let mention = &self.mentions[m];
+            let org = match self.label(m) {
+                ORGANISATION | PLACE => Some(Org::Entity(mention.entity)),
+                PERSON => return (end < mention.end + 2).then_some((mention.start, None)),
+                _ => self.country_at(mention.start, end, Some(m)),
+            };
+            return Some((mention.start, org));
+        }
+        // "Greater Manchester police" named elsewhere as one organisation.
+        if let Some(m) = self.mention_ending(end - 1) {
+            let start = self.mentions[m].start;
+            let span = &self.doc.text[self.doc.words[start].start..self.doc.words[end - 1].end];
+            if let Some(&e) = self.by_key.get(&key(span)) {
+                return Some((start, Some(Org::Entity(e))));
+            }
+        }
+        (1..=4)
+            .rev()
+            .filter(|&k| end >= first + k && (end - k..end).all(|i| self.mention_at[i].is_none()))
+            .find_map(|k| Some((end - k, Some(self.country_at(end - k, end, None)?))))
+    }
+
+    /// The country an adjective at words `start..end` names ("British", "U.S.").
+    fn country_at(&self, start: usize, end: usize, mention: Option<usize>) -> Option<Org> {
+        let span = &self.doc.text[self.doc.words[start].start..self.doc.words[end - 1].end];
+        let adjective = span.split_whitespace().collect::<Vec<_>>().join(" ");
+        let country = demonyms::country_of_adjective(&adjective)?;
+        Some(Org::Country {
+            country,
+            start,
+            end,
+            mention,
+        })
+    }
+
+    fn right(&self, title_end: usize, last: usize) -> Right {
+        let closed_at = |next: usize, org: Option<usize>, end: usize| Right {
+            end,
+            next,
+            org,
+            closed: true,
+        };
+        if title_end < last && PREPOSITIONS.contains(&self.lower[title_end].as_ref()) {
+            // "head of [the] McDonald's": the organisation completes the phrase.
+            let mut i = title_end + 1;
+            if i < last && DETERMINERS.contains(&self.lower[i].as_ref()) {
+                i += 1;
+            }
+            if let Some(m) = self.mention_at.get(i).copied().flatten() {
+                let mention = &self.mentions[m];
+                if i < last && mention.start == i && matches!(self.label(m), ORGANISATION | PLACE) {
+                    return closed_at(mention.end, Some(mention.entity), mention.end);
+                }
+            }
+            // "principal of the college,": a short phrase up to punctuation.
+            let mut org = None;
+            let mut end = title_end;
+            let mut i = title_end + 1;
+            while i < last && i <= title_end + 8 {
+                if self.terminates(i) {
+                    return closed_at(i, org, end);
+                }
+                if let Some(m) = self.mention_at[i] {
+                    let mention = &self.mentions[m];
+                    if org.is_none() && matches!(self.label(m), ORGANISATION | PLACE) {
+                        org = Some(mention.entity);
+                        end = mention.end;
+                    }
+                    i = mention.end;
+                } else {
+                    i += 1;
+                }
+            }
+            if i == last {
+                return closed_at(i, org, end);
+            }
+            return Right {
+                end: title_end,
+                next: title_end,
+                org: None,
+                closed: false,
+            };
+        }
+        Right {
+            end: title_end,
+            next: title_end,
+            org: None,
+            closed: self.closes(title_end, last),
+        }
+    }
+
+    /// Whether the phrase before word `i` is complete: the sentence ends, or punctuation or a
+    /// closing word follows.
+    fn closes(&self, i: usize, last: usize) -> bool {
+        i >= last || self.terminates(i) || CLOSING_WORDS.contains(&self.lower[i].as_ref())
+    }
+
+    fn terminates(&self, i: usize) -> bool {
+        matches!(
+            self.word(i),
+            "," | ";"
+                | ":"
+                | ")"
+                | "."
+                | "!"
+                | "?"
+                | "-"
+                | "–"
+                | "—"
+                | "”"
+                | "\""
+                | "said"
+                | "says"
+                | "told"
+                | "added"
+                | "who"
+                | "which"
+        )
+    }
+
+    /// A linking verb phrase ending right before word `end`, with its auxiliaries (adverbs
+    /// may sit among them): its first word and whether it ends the role.
+    fn linking_verb(&self, end: usize, first: usize) -> Option<(usize, bool)> {
+        // Up to eight words before `end`, nearest first, adverbs left out.
+        let mut words = Vec::new();
+        let mut i = end;
+        while i > first && words.len() < 8 {
+            i -= 1;
+            if !ADVERBS.contains(&self.lower[i].as_ref()) {
+                words.push(i);
+            }
+        }
+        let (phrase, needs_auxiliary, over) = LINKING_VERBS
+            .iter()
+            .filter(|(phrase, _, _)| {
+                let n = phrase.split(' ').count();
+                n <= words.len()
+                    && phrase
+                        .split(' ')
+                        .rev()
+                        .zip(&words)
+                        .all(|(p, &w)| self.lower[w] == p)
+            })
+            .max_by_key(|(phrase, _, _)| phrase.len())?;
+        let n = phrase.split(' ').count();
+        let auxiliaries: Vec<&str> = words[n..]
+            .iter()
+            .map(|&w| self.lower[w].as_ref())
+            .take_while(|w| AUXILIARIES.contains(w))
+            .collect();
+        if *needs_auxiliary && auxiliaries.is_empty() {
+            return None;
+        }
+        let had_been = auxiliaries.first() == Some(&"had") && *phrase == "been"
+            || auxiliaries.windows(2).any(|w| w == ["been", "had"]);
+        Some((words[n + auxiliaries.len() - 1], *over || had_been))
+    }
+}
+
+/// Places that are countries → their entity.
+fn country_entities(entities: &[Entity]) -> HashMap<usize, usize> {
+    let mut map = HashMap::new();
+    for (e, entity) in entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.label == PLACE)
+    {
+        let names = std::iter::once(&entity.name).chain(entity.mentions.iter().map(|m| &m.text));
+        for country in names.filter_map(|n| demonyms::country_of_name(&key(n))) {
+            map.entry(country).or_insert(e);
+        }
+    }
+    map
+}
+
+/// The entity of `country`, created when the document has none. The adjective's span
+/// (`start`, `end`, `score`) joins its mentions as the evidence; the adjective stays a mention
+/// of its own demonym entity too (docs/ANNOTATION.md: demonyms are MISC entities).
+fn country_entity(
+    doc: &Doc,
+    entities: &mut Vec<Entity>,
+    countries: &mut HashMap<usize, usize>,
+    country: usize,
+    (start, end, score): (usize, usize, f32),
+) -> usize {
+    let e = *countries.entry(country).or_insert_with(|| {
+        entities.push(Entity {
+            id: String::new(),
+            label: PLACE.to_string(),
+            name: demonyms::country_name(country).to_string(),
+            mentions: Vec::new(),
+        });
+        entities.len() - 1
+    });
+    let mentions = &mut entities[e].mentions;
+    if !mentions.iter().any(|m| (m.start, m.end) == (start, end)) {
+        let at = mentions.partition_point(|m| m.start < start);
+        mentions.insert(
+            at,
+            Mention {
+                start,
+                end,
+                text: doc.text[start..end].to_string(),
+                score,
+            },
+        );
+    }
+    e
+}
+
+/// Orders entities by first mention (created ones sort in after the demonym entity that
+/// shares their span), numbers them e1, e2, ... and returns each old index's new id.
+fn renumber(entities: &mut Vec<Entity>) -> Vec<String> {
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&e| entities[e].mentions.first().map_or(0, |m| m.start));
+    let mut ids = vec![String::new(); entities.len()];
+    for (n, &e) in order.iter().enumerate() {
+        ids[e] = format!("e{}", n + 1);
+    }
+    let mut old: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
+    for &e in &order {
+        let mut entity = old[e].take().expect("each entity once");
+        entity.id = ids[e].clone();
+        entities.push(entity);
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{doc, SEED, SEED_MENTIONS};
+    use crate::rules::{entities, sentences};
+
+    /// A role by names: (person, title, org, former, text).
+    type Named = (String, String, Option<String>, bool, String);
+
+    /// The roles found, by names, and the entities after.
+    fn roles_of(text: &str, mentions: &[(&str, &'static str)]) -> (Vec<Named>, Vec<Entity>) {
+        let d = doc(text, mentions);
+        let s = sentences::split(&d);
+        let mut entities = entities::resolve(&d, &s);
+        let roles = find(&d, &s, &mut entities);
+        let name = |id: &str| entities.iter().find(|e| e.id == id).unwrap().name.clone();
+        let out = roles
+            .iter()
+            .map(|r| {
+                assert_eq!(&text[r.start..r.end], r.text);
+                let person = entities.iter().find(|e| e.id == r.person).unwrap();
+                assert_eq!(person.label, PERSON);
+                (
+                    name(&r.person),
+                    r.title.clone(),
+                    r.org.as_deref().map(name),
+                    r.former,
+                    r.text.clone(),
+                )
+            })
+            .collect();
+        (out, entities)
+    }
+
+    fn role(person: &str, title: &str, org: Option<&str>, former: bool, text: &str) -> Named {
+        (
+            person.into(),
+            title.into(),
+            org.map(Into::into),
+            former,
+            text.into(),
+        )
+    }
+
+    #[test]
+    fn seed_roles() {
+        let (roles, entities) = roles_of(SEED, SEED_MENTIONS);
+        // Not "US pop star Ariana Grande" (a description) nor "her mother, Lisa" (kinship).
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Theresa May",
+                    "prime minister",
+                    Some("Britain"),
+                    false,
+                    "British prime minister Theresa May"
+                ),
+                role(
+                    "Ian Hopkins",
+                    "chief constable",
+                    Some("Greater Manchester"),
+                    false,
+                    "Greater Manchester police chief constable Ian Hopkins"
+                ),
+            ]
+        );
+        // "British" is evidence for Britain, and stays a demonym entity of its own.
+        let texts = |name: &str| -> Vec<&str> {
+            let e = entities.iter().find(|e| e.name == name).unwrap();
+            e.mentions.iter().map(|m| m.text.as_str()).collect()
+        };
+        assert_eq!(
+            texts("Britain"),
+            ["Britain", "British", "Britain", "Britain"]
+        );
+        assert_eq!(texts("British"), ["British"]);
+        for (n, e) in entities.iter().enumerate() {
+            assert_eq!(e.id, format!("e{}", n + 1));
+        }
+    }
+
+    #[test]
+    fn demonym_creates_its_country() {
+        // BBC politics.
+        let text = "More than 20 other world leaders are expected to attend including French President Jacques Chirac - due to speak by video link - and South African President Thabo Mbeki, whose arrival has been delayed.";
+        let (roles, entities) = roles_of(
+            text,
+            &[
+                ("French", "MISC"),
+                ("Jacques Chirac", "PER"),
+                ("South African", "MISC"),
+                ("Thabo Mbeki", "PER"),
+            ],
+        );
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Jacques Chirac",
+                    "president",
+                    Some("France"),
+                    false,
+                    "French President Jacques Chirac"
+                ),
+                role(
+                    "Thabo Mbeki",
+                    "president",
+                    Some("South Africa"),
+                    false,
+                    "South African President Thabo Mbeki"
+                ),
+            ]
+        );
+        // The demonym stays a MISC entity; the created country follows it.
+        let summary: Vec<_> = entities[..2]
+            .iter()
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.label.as_str(),
+                    e.name.as_str(),
+                    e.mentions[0].text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("e1", "MISC", "French", "French"),
+                ("e2", "LOC", "France", "French")
+            ]
+        );
+        // Without a model mention for the adjective too.
+        let (roles, _) = roles_of(
+            "Newly elected Palestinian leader Mahmoud Abbas arrived.",
+            &[("Mahmoud Abbas", "PER")],
+        );
+        assert_eq!(roles[0].2.as_deref(), Some("Palestine"));
+    }
+
+    #[test]
+    fn pre_nominal_possessive_and_former() {
+        // BBC business and sport.
+        let (roles, _) = roles_of("The deal came about as a result of a long-standing friendship between Motorola's chief executive Ed Zander and Steve Jobs.", &[("Motorola", "ORG"), ("Ed Zander", "PER"), ("Steve Jobs", "PER")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Ed Zander",
+                "chief executive",
+                Some("Motorola"),
+                false,
+                "Motorola's chief executive Ed Zander"
+            )]
+        );
+        let (roles, _) = roles_of("Cruyff has been impressed by the way former RFC Waalwijk coach Jol has turned round Spurs' fortunes since taking over from Jacques Santini.", &[("Cruyff", "PER"), ("RFC Waalwijk", "ORG"), ("Jol", "PER"), ("Spurs", "ORG"), ("Jacques Santini", "PER")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Jol",
+                "coach",
+                Some("RFC Waalwijk"),
+                true,
+                "former RFC Waalwijk coach Jol"
+            )]
+        );
+        let (roles, _) = roles_of("Tottenham sporting director Frank Arnesen has denied that coach Jacques Santini resigned because of a clash of personalities at White Hart Lane.", &[("Tottenham", "ORG"), ("Frank Arnesen", "PER"), ("Jacques Santini", "PER"), ("White Hart Lane", "LOC")]);
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Frank Arnesen",
+                    "sporting director",
+                    Some("Tottenham"),
+                    false,
+                    "Tottenham sporting director Frank Arnesen"
+                ),
+                role(
+                    "Jacques Santini",
+                    "coach",
+                    None,
+                    false,
+                    "coach Jacques Santini"
+                ),
+            ]
+        );
+        let (roles, _) = roles_of(
+            "United manager Sir Alex Ferguson was furious.",
+            &[("United", "ORG"), ("Alex Ferguson", "PER")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Alex Ferguson",
+                "manager",
+                Some("United"),
+                false,
+                "United manager Sir Alex Ferguson"
+            )]
+        );
+    }
+
+    #[test]
+    fn capitalised_titles_and_dotted_honorifics() {
+        // BBC politics.
+        let (roles, _) = roles_of(
+            "Prime Minister Tony Blair and Chancellor Gordon Brown met Mr. Howard, the Tory leader.",
+            &[("Tony Blair", "PER"), ("Gordon Brown", "PER"), ("Howard", "PER"), ("Tory", "ORG")],
+        );
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Tony Blair",
+                    "prime minister",
+                    None,
+                    false,
+                    "Prime Minister Tony Blair"
+                ),
+                role(
+                    "Gordon Brown",
+                    "chancellor",
+                    None,
+                    false,
+                    "Chancellor Gordon Brown"
+                ),
+                role(
+                    "Howard",
+                    "leader",
+                    Some("Tory"),
+                    false,
+                    "Mr. Howard, the Tory leader"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn guideline_examples() {
+        // docs/ANNOTATION.md, section 2.
+        let (roles, _) = roles_of(
+            "As chief operating officer, Toshiyuki Shiga will run the firm. WPP chief executive Sir Martin Sorrell agreed, as did Terry Lundgren, Federated's chairman.",
+            &[("Toshiyuki Shiga", "PER"), ("WPP", "ORG"), ("Martin Sorrell", "PER"), ("Terry Lundgren", "PER"), ("Federated", "ORG")],
+        );
+        let found: Vec<(&str, &str, Option<&str>)> = roles
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Toshiyuki Shiga", "chief operating officer", None),
+                ("Martin Sorrell", "chief executive", Some("WPP")),
+                ("Terry Lundgren", "chairman", Some("Federated")),
+            ]
+        );
+    }
+
+    #[test]
+    fn appositives() {
+        // The issue's example, then BBC business.
+        let (roles, _) = roles_of(
+            "Charlie Bell, the former head of McDonald's, has died.",
+            &[("Charlie Bell", "PER"), ("McDonald's", "ORG")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Charlie Bell",
+                "head",
+                Some("McDonald's"),
+                true,
+                "Charlie Bell, the former head of McDonald's"
+            )]
+        );
+        let (roles, _) = roles_of("\"The economic impact will be large,\" Glenn Maguire, chief economist for the region at Societe Generale, told Agence France Presse.", &[("Glenn Maguire", "PER"), ("Societe Generale", "ORG"), ("Agence France Presse", "ORG")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Glenn Maguire",
+                "chief economist",
+                Some("Societe Generale"),
+                false,
+                "Glenn Maguire, chief economist for the region at Societe Generale"
+            )]
+        );
+        let (roles, _) = roles_of(
+            "Joyce Johnston, principal of the college, said: \"It is very fitting.\"",
+            &[("Joyce Johnston", "PER")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Joyce Johnston",
+                "principal",
+                None,
+                false,
+                "Joyce Johnston, principal"
+            )]
+        );
+        let (roles, _) = roles_of(
+            "Jean Corston, committee chairman, said the report was clear.",
+            &[("Jean Corston", "PER")],
+        );
+        assert_eq!(roles[0].1, "chairman");
+        let (roles, _) = roles_of(
+            "The Ukraine's new president, Viktor Yushchenko, will also be there.",
+            &[("Ukraine", "LOC"), ("Viktor Yushchenko", "PER")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Viktor Yushchenko",
+                "president",
+                Some("Ukraine"),
+                false,
+                "Ukraine's new president, Viktor Yushchenko"
+            )]
+        );
+    }
+
+    #[test]
+    fn linking_verbs_and_aliases() {
+        // The issue's example: the role through "Mr Bell" lands on Charlie Bell.
+        let text = "Charlie Bell has died. Mr Bell took over as chief executive in 2004.";
+        let (roles, _) = roles_of(text, &[("Charlie Bell", "PER"), ("Bell", "PER")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Charlie Bell",
+                "chief executive",
+                None,
+                false,
+                "Mr Bell took over as chief executive"
+            )]
+        );
+        // BBC politics and business.
+        let (roles, _) = roles_of(
+            "Lord Callaghan resigned as Labour leader.",
+            &[("Callaghan", "PER"), ("Labour", "ORG")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Callaghan",
+                "leader",
+                Some("Labour"),
+                true,
+                "Lord Callaghan resigned as Labour leader"
+            )]
+        );
+        let (roles, _) = roles_of("Dr Greenspan - who became chairman of the Federal Reserve for an unprecedented fifth term in June 2004 - will step down in January next year.", &[("Greenspan", "PER"), ("Federal Reserve", "ORG")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Greenspan",
+                "chairman",
+                Some("Federal Reserve"),
+                false,
+                "Dr Greenspan - who became chairman of the Federal Reserve"
+            )]
+        );
+        let (roles, _) = roles_of(
+            "Walter Smith was named as the new national manager.",
+            &[("Walter Smith", "PER")],
+        );
+        assert_eq!(roles[0].1, "national manager");
+    }
+
+    #[test]
+    fn succession_and_expectation() {
+        // BBC business: the successor and the one succeeded.
+        let (roles, _) = roles_of(
+            "Carlos Ghosn will succeed Yoshikazu Hanawa as chief executive of Nissan in June.",
+            &[
+                ("Carlos Ghosn", "PER"),
+                ("Yoshikazu Hanawa", "PER"),
+                ("Nissan", "ORG"),
+            ],
+        );
+        let found: Vec<(&str, &str, Option<&str>, bool)> = roles
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_deref(), r.3))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Carlos Ghosn", "chief executive", Some("Nissan"), false),
+                ("Yoshikazu Hanawa", "chief executive", Some("Nissan"), true)
+            ]
+        );
+        let (roles, _) = roles_of(
+            "Gordon Brown is expected to become prime minister.",
+            &[("Gordon Brown", "PER")],
+        );
+        assert_eq!(roles[0].1, "prime minister");
+    }
+
+    #[test]
+    fn parenthetical_and_coordinated_titles() {
+        // BBC sport.
+        let (roles, _) = roles_of("\"If (coach) Peter Lundgren will stick around with me and I can improve, then I can win.\"", &[("Peter Lundgren", "PER")]);
+        assert_eq!(
+            roles,
+            [role(
+                "Peter Lundgren",
+                "coach",
+                None,
+                false,
+                "(coach) Peter Lundgren"
+            )]
+        );
+        let (roles, _) = roles_of(
+            "Microsoft chairman and chief executive Steve Ballmer spoke.",
+            &[("Microsoft", "ORG"), ("Steve Ballmer", "PER")],
+        );
+        let titles: Vec<&str> = roles.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(titles, ["chairman", "chief executive"]);
+    }
+
+    #[test]
+    fn plural_titles_lists_and_portfolios() {
+        // BBC business and tech.
+        let (roles, _) = roles_of(
+            "The SEC said former Disney directors Roy Disney, Stanley Gold and Raymond Watson had been told.",
+            &[("Roy Disney", "PER"), ("SEC", "ORG"), ("Disney", "ORG"), ("Stanley Gold", "PER"), ("Raymond Watson", "PER")],
+        );
+        let found: Vec<(&str, &str, bool)> = roles
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.3))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Roy Disney", "director", true),
+                ("Stanley Gold", "director", true),
+                ("Raymond Watson", "director", true)
+            ]
+        );
+        assert_eq!(
+            roles[2].4,
+            "former Disney directors Roy Disney, Stanley Gold and Raymond Watson"
+        );
+        let (roles, _) = roles_of(
+            "Marco Behrmann, director of community relations at Mindark, said the amount was a record.",
+            &[("Marco Behrmann", "PER"), ("Mindark", "ORG")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Marco Behrmann",
+                "director of community relations",
+                Some("Mindark"),
+                false,
+                "Marco Behrmann, director of community relations at Mindark"
+            )]
+        );
+    }
+
+    #[test]
+    fn auxiliaries_headlines_and_hyphens() {
+        // BBC entertainment headline, politics, sport.
+        let (roles, _) = roles_of("Rapper Jay-Z becomes label boss\n\nRap star Jay-Z has been appointed as the new president.", &[("Jay-Z", "PER")]);
+        let titles: Vec<&str> = roles.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(titles, ["rapper", "boss", "president"]);
+        let (roles, _) = roles_of(
+            "Mr Howard had been home secretary when the law was passed.",
+            &[("Howard", "PER")],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Howard",
+                "home secretary",
+                None,
+                true,
+                "Mr Howard had been home secretary"
+            )]
+        );
+        let (roles, _) = roles_of(
+            "Amelie Mauresmo, a runner-up in 2004, lost.",
+            &[("Amelie Mauresmo", "PER")],
+        );
+        assert!(roles.is_empty(), "{roles:?}");
+    }
+
+    #[test]
+    fn no_role_without_a_stated_link() {
+        for text in [
+            "Abedi was known to the police and security services.",
+            "The prime minister said the increase in the threat level means more.",
+            "Police are seeking to establish if the Manchester suicide bomber who killed 22 people was acting alone.",
+            "He said the prime minister's spokesman Tom Kelly had spoken.",
+            "Mr Smith was manager material, said Tony Blair.",
+            "They told the chairman nothing, Tony Blair said.",
+        ] {
+            let (roles, _) = roles_of(text, &[("Abedi", "PER"), ("Manchester", "LOC"), ("Tom Kelly", "PER"), ("Smith", "PER"), ("Tony Blair", "PER")]);
+            let kept: Vec<_> = roles.iter().filter(|r| !r.1.ends_with("spokesman")).collect();
+            assert!(kept.is_empty(), "{text}: {roles:?}");
+        }
+    }
+
+    #[test]
+    fn odd_text_does_not_panic() {
+        for text in [
+            "",
+            "’s",
+            "former",
+            "chief executive",
+            "(chairman)",
+            "ex-",
+            "Ms. Zoë, 東京 star 😀 Zoë, the former",
+            "Zoë, 44,",
+            "a\u{a0}Mr\u{a0}Zoë\u{2003}chairman Zoë, the\u{3000}chairman",
+            "directors Zoë, and",
+            "French ”chairman” Zoë (chairman",
+        ] {
+            let _ = roles_of(text, &[("Zoë", "PER"), ("東京", "LOC"), ("😀", "ORG")]);
+        }
+    }
 }

@@ -1,0 +1,64 @@
+//! Test helpers: documents with mentions given by hand, as the model would find them.
+
+use crate::doc::{Doc, MentionSpan};
+
+/// The document for `text` with a mention at every whole-word occurrence of each `(surface,
+/// label)`, earlier entries first: list "Salman Abedi" before "Abedi" so that the longer name
+/// claims its words.
+pub fn doc<'a>(text: &'a str, mentions: &[(&str, &'a str)]) -> Doc<'a> {
+    let mut spans: Vec<MentionSpan> = Vec::new();
+    for &(surface, label) in mentions {
+        for (start, _) in text.match_indices(surface) {
+            let end = start + surface.len();
+            let whole = !text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            let free = spans.iter().all(|m| m.end <= start || end <= m.start);
+            if whole && free {
+                spans.push(MentionSpan {
+                    start,
+                    end,
+                    label,
+                    score: 0.9,
+                });
+            }
+        }
+    }
+    spans.sort_by_key(|m| m.start);
+    Doc::from_text(text, None, spans)
+}
+
+/// The seed document's text.
+pub const SEED: &str = include_str!("../../seeds/000_ad85a12eac8d44ce.txt");
+
+/// The seed's mentions as docs/ANNOTATION.md labels them (CoNLL conventions).
+pub const SEED_MENTIONS: &[(&str, &str)] = &[
+    ("Salman Ramadan Abedi", "PER"),
+    ("Salman Abedi", "PER"),
+    ("Abedi’s", "PER"),
+    ("Abedi", "PER"),
+    ("Theresa May", "PER"),
+    ("May", "PER"),
+    ("Ian Hopkins", "PER"),
+    ("Ariana Grande", "PER"),
+    ("Saffie Rose Roussos", "PER"),
+    ("Lisa", "PER"),
+    ("Ashlee", "PER"),
+    ("Greater Manchester", "LOC"),
+    ("Tarleton", "ORG"),
+    ("Cobra", "ORG"),
+    ("Temperer", "MISC"),
+    ("British", "MISC"),
+    ("Manchester Arena", "LOC"),
+    ("Manchester", "LOC"),
+    ("Downing Street", "LOC"),
+    ("Britain", "LOC"),
+    ("US", "LOC"),
+    ("London", "LOC"),
+    ("Preston", "LOC"),
+];

@@ -1,0 +1,485 @@
+//! Finding titles in a sentence with the lexicon `data/titles.tsv`.
+//!
+//! A title is the longest lexicon entry at a position ("chief constable" over "chief"),
+//! widened to the left by qualifiers ("deputy", "shadow") and, for head nouns, by up to two
+//! noun modifiers the lexicon does not list ("sports minister", "fund manager"). Relations
+//! ("mother") and descriptions ("pop star") are found too, marked as not being roles.
+
+use super::lexicon;
+use crate::doc::Doc;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Title,
+    Head,
+    Prefix,
+    Relation,
+    Description,
+}
+
+struct Lexicon {
+    /// First word → entries starting with it (their words), longest first.
+    entries: HashMap<String, Vec<(Vec<String>, Kind)>>,
+    prefixes: HashSet<String>,
+    /// Last words of titles: evidence that the name after them is a person.
+    last_words: HashSet<String>,
+    /// One-word relations and descriptions: never modifiers of a title ("international").
+    not_roles: HashSet<String>,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut lexicon = Lexicon {
+        entries: HashMap::new(),
+        prefixes: HashSet::new(),
+        last_words: HashSet::new(),
+        not_roles: HashSet::new(),
+    };
+    for cols in lexicon::entries(include_str!("data/titles.tsv")) {
+        let phrase = cols[0];
+        let words: Vec<String> = crate::doc::split_words(phrase)
+            .map(|(s, e)| phrase[s..e].to_string())
+            .collect();
+        let kind = match cols.get(1).copied() {
+            Some("head") => Kind::Head,
+            Some("prefix") => Kind::Prefix,
+            Some("relation") => Kind::Relation,
+            Some("description") => Kind::Description,
+            _ => Kind::Title,
+        };
+        if kind == Kind::Prefix {
+            lexicon.prefixes.insert(phrase.to_string());
+            continue;
+        }
+        lexicon
+            .last_words
+            .insert(words.last().cloned().unwrap_or_default());
+        if matches!(kind, Kind::Relation | Kind::Description) && words.len() == 1 {
+            lexicon.not_roles.insert(phrase.to_string());
+        }
+        let list = lexicon.entries.entry(words[0].clone()).or_default();
+        // A word listed both as a title and as a head noun is a head: it may take modifiers.
+        match list.iter_mut().find(|(w, _)| *w == words) {
+            Some(entry) if kind == Kind::Head => entry.1 = Kind::Head,
+            Some(_) => {}
+            None => list.push((words, kind)),
+        }
+    }
+    for list in lexicon.entries.values_mut() {
+        list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    }
+    lexicon
+});
+
+/// Words that never modify a head noun inside a title: function words and the verbs that link
+/// a title ("has been made artistic director").
+#[rustfmt::skip]
+pub const NOT_MODIFIERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "whose", "which", "who", "and",
+    "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "into", "about",
+    "after", "before", "than", "is", "was", "are", "were", "be", "been", "has", "have", "had",
+    "will", "would", "can", "could", "may", "might", "must", "should", "do", "does", "did", "not",
+    "said", "says", "told", "named", "called", "including", "like", "also", "now", "then", "still",
+    "just", "even", "former", "ex", "first", "second", "third", "last", "next", "only", "same",
+    "other", "another", "such", "many", "more", "few", "several", "some", "all", "any", "both",
+    "each", "every", "no", "own", "one", "two", "three", "star", "star's", "year", "years", "ago",
+    "when", "while", "where", "if", "because", "so", "there", "here", "he", "she", "it", "they",
+    "we", "i", "you", "him", "them", "us", "me", "what", "how", "why", "once", "again", "up",
+    "out", "over", "under", "since", "until", "during", "against", "between", "without", "within",
+    "through", "per", "via", "amid", "among", "whether", "yet", "already", "ever", "never", "time",
+    "world's", "made", "make", "makes", "become", "became", "becomes", "remain", "remains",
+    "remained", "serve", "serves", "served", "act", "acts", "acted", "quit", "step", "steps",
+    "resigned", "retired", "take", "takes", "took", "taken", "down", "appoint", "appoints", "name",
+    "names", "elect", "elects",
+];
+
+/// Words that describe the holder rather than the role, skipped between a determiner and a
+/// title and never taken into one ("the new manager", "a paid adviser", "top official").
+#[rustfmt::skip]
+pub const DESCRIPTIVE: &[&str] = &[
+    "new", "current", "late", "fellow", "veteran", "top", "young", "old", "most", "leading",
+    "famous", "big", "great", "best", "good", "real", "well", "very", "appointed", "quality",
+    "fantastic", "outstanding", "paid", "unpaid", "regular", "brooding", "superb", "brilliant",
+    "excellent", "gifted", "talented", "bad", "fine", "key", "main", "successful", "popular",
+    "respected", "influential", "powerful", "legendary", "prolific", "true", "genuine", "proper",
+    "possible", "potential", "would-be", "likely", "future", "previous", "acting", "bruising",
+    "caretaker", "charismatic", "controversial", "distinguished", "effective", "elected",
+    "experienced", "flamboyant", "highly", "incoming", "interim", "long-serving", "long-time",
+    "much", "newly", "outgoing", "renowned", "serving", "sitting",
+];
+
+/// Endings of adjectives that describe a person, not a role ("controversial" passes: "-al"
+/// also ends nouns like "rival"); used when the model gives no POS tags.
+#[rustfmt::skip]
+const ADJECTIVE_ENDINGS: &[&str] = &[
+    "ous", "ful", "ive", "able", "ible", "less", "est", "ed", "ly", "ish",
+];
+
+/// A title found in a sentence: words `start..end`, lowercase text `title`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleMatch {
+    pub start: usize,
+    pub end: usize,
+    pub title: String,
+    /// False for relations and descriptions.
+    pub role: bool,
+    /// "directors": the title of several people; `title` is singular.
+    pub plural: bool,
+}
+
+/// Whether a lowercase word ends some title ("minister", "star").
+pub fn ends_title(word: &str) -> bool {
+    LEXICON.last_words.contains(word)
+}
+
+/// The titles in `range` of the document's words, in order, not overlapping. `lower` holds
+/// every word lowercased; words for which `blocked` is true (inside a mention) are never part
+/// of a title.
+pub fn find(
+    doc: &Doc,
+    lower: &[Cow<str>],
+    range: Range<usize>,
+    blocked: impl Fn(usize) -> bool,
+) -> Vec<TitleMatch> {
+    let mut found = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let Some(core) = core_at(doc, lower, i, range.end, &blocked) else {
+            i += 1;
+            continue;
+        };
+        // "Deputy" is a title, but in "deputy prime minister" it qualifies the next one.
+        let qualifies = core.end == i + 1
+            && LEXICON.prefixes.contains(lower[i].as_ref())
+            && [i + 1, i + 2].into_iter().any(|j| {
+                j < range.end
+                    && (j == i + 1 || lower[i + 1] == "-")
+                    && core_at(doc, lower, j, range.end, &blocked).is_some()
+            });
+        if qualifies {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        if core.kind == Kind::Head {
+            start = modifiers_before(doc, lower, start, range.start, &blocked);
+        }
+        start = prefixes_before(doc, lower, start, range.start, &blocked);
+        let mut end = core.end;
+        // The written words up to the last, which is given in the singular ("vice-president",
+        // "chief executives" → "chief executive").
+        let before_last = &doc.text[doc.words[start].start..doc.words[end - 1].start];
+        let mut title = collapse(before_last);
+        if before_last.ends_with(char::is_whitespace) {
+            title.push(' ');
+        }
+        title.push_str(core.last);
+        if !core.plural {
+            let portfolio = portfolio_after(doc, lower, end, range.end, &blocked);
+            if portfolio > end {
+                title.push(' ');
+                title.push_str(&collapse(
+                    &doc.text[doc.words[end].start..doc.words[portfolio - 1].end],
+                ));
+                end = portfolio;
+            }
+        }
+        found.push(TitleMatch {
+            start,
+            end,
+            title,
+            role: matches!(core.kind, Kind::Title | Kind::Head),
+            plural: core.plural,
+        });
+        i = end;
+    }
+    found
+}
+
+/// Lowercase, whitespace runs collapsed to one space.
+fn collapse(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A lexicon entry found at a word.
+struct Core {
+    end: usize,
+    kind: Kind,
+    /// The entry's last word, singular.
+    last: &'static str,
+    plural: bool,
+}
+
+/// The longest title entry at word `i`, its last word possibly plural ("directors").
+fn core_at(
+    doc: &Doc,
+    lower: &[Cow<str>],
+    i: usize,
+    limit: usize,
+    blocked: &impl Fn(usize) -> bool,
+) -> Option<Core> {
+    if blocked(i) {
+        return None;
+    }
+    let word = lower[i].as_ref();
+    let entries = LEXICON.entries.get(word).into_iter().flatten();
+    // A plural one-word title is listed under its singular.
+    let singular = singulars(word)
+        .filter_map(|s| LEXICON.entries.get(&s))
+        .flatten()
+        .filter(|(w, _)| w.len() == 1);
+    let (words, kind, plural) = entries.chain(singular).find_map(|(w, kind)| {
+        if i + w.len() > limit || (0..w.len()).any(|k| blocked(i + k)) {
+            return None;
+        }
+        let n = w.len() - 1;
+        let head_ok = (0..n).all(|k| lower[i + k] == w[k].as_str());
+        let last = lower[i + n].as_ref();
+        (head_ok && (last == w[n] || is_plural_of(last, &w[n]))).then(|| (w, *kind, last != w[n]))
+    })?;
+    let end = i + words.len();
+    // "runner-up", "anti-president": part of a hyphenated word, not a title ("ex-" is read
+    // as "former" by the roles, prefixes by `prefixes_before`).
+    let glued = |a: usize| doc.words[a].end == doc.words[a + 1].start;
+    let hyphen_after = end + 1 < limit && lower[end] == "-" && glued(end - 1) && glued(end);
+    let hyphen_before = i >= 2
+        && lower[i - 1] == "-"
+        && glued(i - 2)
+        && glued(i - 1)
+        && lower[i - 2] != "ex"
+        && !LEXICON.prefixes.contains(lower[i - 2].as_ref());
+    if hyphen_after || hyphen_before {
+        return None;
+    }
+    // The model's POS head knows "head" in "to head the firm" is a verb.
+    let verb = doc.words[end - 1].pos.is_some_and(|p| p.starts_with("VB"));
+    (!verb).then(|| Core {
+        end,
+        kind,
+        last: words[words.len() - 1].as_str(),
+        plural,
+    })
+}
+
+/// The singular forms a plural noun may have: "directors", "chairmen", "secretaries".
+fn singulars(word: &str) -> impl Iterator<Item = String> + '_ {
+    [
+        word.strip_suffix('s').map(str::to_string),
+        word.strip_suffix("men").map(|s| format!("{s}man")),
+        word.strip_suffix("ies").map(|s| format!("{s}y")),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn is_plural_of(word: &str, singular: &str) -> bool {
+    word != singular && singulars(word).any(|s| s == singular)
+}
+
+/// The end of a lowercase portfolio after a title, "director [of community relations]", "head
+/// [of new media]": "of" and one to three lowercase words, then a boundary (punctuation, a
+/// capital, a preposition). `end` itself when there is none.
+fn portfolio_after(
+    doc: &Doc,
+    lower: &[Cow<str>],
+    end: usize,
+    limit: usize,
+    blocked: &impl Fn(usize) -> bool,
+) -> usize {
+    if end >= limit || lower[end] != "of" {
+        return end;
+    }
+    let is_word = |j: usize| {
+        j < limit
+            && !blocked(j)
+            && doc.text[doc.words[j].start..doc.words[j].end]
+                .chars()
+                .all(|c| c.is_alphabetic() && c.is_lowercase())
+    };
+    let mut j = end + 1;
+    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(&lower[j].as_ref()) {
+        j += 1;
+    }
+    // A name after the words makes them a description of it ("head of chip maker Texas
+    // Instruments"), not a portfolio.
+    let bounded = j >= limit
+        || matches!(lower[j].as_ref(), "at" | "for" | "in" | "with" | "from")
+        || !doc.text[doc.words[j].start..].starts_with(|c: char| c.is_alphanumeric());
+    if j > end + 1 && bounded {
+        j
+    } else {
+        end
+    }
+}
+
+/// Nouns for the organisation a title belongs to, not its portfolio: "government
+/// communications chief" is a communications chief, "record label boss" a boss; but "local
+/// government minister".
+#[rustfmt::skip]
+const ORGANISATION_NOUNS: &[&str] = &[
+    "government", "company", "club", "party", "firm", "union", "label", "record", "group",
+];
+
+/// Whether word `j` can be a noun modifier inside a title ("sports", "fund", "tour").
+pub fn is_modifier(doc: &Doc, j: usize) -> bool {
+    let word = &doc.text[doc.words[j].start..doc.words[j].end];
+    is_noun_modifier(doc, j)
+        && !ORGANISATION_NOUNS.contains(&word)
+        && !LEXICON.not_roles.contains(word)
+}
+
+/// Whether word `j` is shaped like a noun modifier ("committee", "government"): a lowercase
+/// word, not a function word or a description of the holder, tagged noun/adjective (without
+/// POS tags: not shaped like a descriptive adjective), standing alone (not the "s" of "’s";
+/// "(tour manager)" is fine).
+pub fn is_noun_modifier(doc: &Doc, j: usize) -> bool {
+    let w = &doc.words[j];
+    let word = &doc.text[w.start..w.end];
+    doc.words.get(j + 1).is_some_and(|next| w.end < next.start)
+        && (j == 0
+            || doc.words[j - 1].end < w.start
+            || matches!(
+                &doc.text[doc.words[j - 1].start..doc.words[j - 1].end],
+                "(" | "“" | "\""
+            ))
+        && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+        && !NOT_MODIFIERS.contains(&word)
+        && !DESCRIPTIVE.contains(&word)
+        && match w.pos {
+            Some(pos) => pos.starts_with("NN") || pos == "JJ" || pos == "VBG",
+            None => !ADJECTIVE_ENDINGS.iter().any(|e| word.ends_with(e)),
+        }
+}
+
+fn modifiers_before(
+    doc: &Doc,
+    lower: &[Cow<str>],
+    mut start: usize,
+    limit: usize,
+    blocked: &impl Fn(usize) -> bool,
+) -> usize {
+    let fits = |j: usize, next: usize| {
+        !blocked(j)
+            && is_modifier(doc, j)
+            && !LEXICON.prefixes.contains(lower[j].as_ref())
+            // With chunk tags, the modifier must sit in the head's noun phrase.
+            && doc.words[next].chunk.is_none_or(|c| c == "I-NP")
+    };
+    let mut taken = 0;
+    while taken < 2 && start > limit {
+        let j = start - 1;
+        let word = lower[j].as_ref();
+        if ORGANISATION_NOUNS.contains(&word) {
+            // Only inside a portfolio ("local government minister"), not as its outer word
+            // ("government communications chief").
+            if taken == 0 && j > limit && is_noun_modifier(doc, j) && fits(j - 1, j) {
+                start = j - 1;
+            }
+            break;
+        }
+        if !fits(j, start) {
+            break;
+        }
+        start = j;
+        taken += 1;
+    }
+    start
+}
+
+fn prefixes_before(
+    doc: &Doc,
+    lower: &[Cow<str>],
+    mut start: usize,
+    limit: usize,
+    blocked: &impl Fn(usize) -> bool,
+) -> usize {
+    for _ in 0..2 {
+        // "deputy prime minister", "vice-president" (prefix, hyphen, title).
+        let hyphen = start > limit + 1
+            && lower[start - 1] == "-"
+            && doc.words[start - 2].end == doc.words[start - 1].start
+            && doc.words[start - 1].end == doc.words[start].start;
+        let j = if hyphen {
+            start - 2
+        } else {
+            start.wrapping_sub(1)
+        };
+        if start == limit
+            || j < limit
+            || blocked(j)
+            || !LEXICON.prefixes.contains(lower[j].as_ref())
+        {
+            break;
+        }
+        start = j;
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(text: &str) -> Vec<String> {
+        let doc = Doc::from_text(text, None, Vec::new());
+        let lower: Vec<Cow<str>> = doc
+            .words
+            .iter()
+            .map(|w| Cow::Owned(text[w.start..w.end].to_lowercase()))
+            .collect();
+        find(&doc, &lower, 0..doc.words.len(), |_| false)
+            .into_iter()
+            .map(|t| t.title)
+            .collect()
+    }
+
+    #[test]
+    fn longest_entries_qualifiers_and_head_modifiers() {
+        assert_eq!(
+            titles("Greater Manchester police chief constable Ian Hopkins"),
+            ["chief constable"]
+        );
+        assert_eq!(
+            titles("Dutch sports minister Medy van der Laan"),
+            ["sports minister"]
+        );
+        assert_eq!(
+            titles("the Manchester suicide bomber who killed"),
+            ["suicide bomber"]
+        );
+        assert_eq!(
+            titles("Deputy Prime Minister John Prescott"),
+            ["deputy prime minister"]
+        );
+        assert_eq!(
+            titles("the vice-president and new manager"),
+            ["vice-president", "manager"]
+        );
+        assert_eq!(titles("a talented manager"), ["manager"]);
+        assert_eq!(titles("the record label boss"), ["boss"]);
+        assert!(ends_title("minister") && !ends_title("said"));
+        assert_eq!(titles("three Disney directors"), ["director"]);
+        assert_eq!(titles("former chairmen"), ["chairman"]);
+        assert_eq!(
+            titles("Marco Behrmann, director of community relations at Mindark"),
+            ["director of community relations"]
+        );
+        assert_eq!(titles("head of the college"), ["head"]);
+        assert_eq!(titles("head of chip maker Texas"), ["head"]);
+        assert_eq!(titles("the SEC's chief accountant"), ["chief accountant"]);
+        assert_eq!(
+            titles("a runner-up, an anti-president"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            titles("has been made artistic director"),
+            ["artistic director"]
+        );
+    }
+}

@@ -29,6 +29,9 @@ pub struct FactScores {
     /// Normalised values right among span-matched facts.
     pub value_accuracy: Accuracy,
     pub value_accuracy_per_kind: BTreeMap<String, Accuracy>,
+    /// Gold ages that belong to a named entity: the share whose span-matched prediction names
+    /// the same entity (a missed age counts as wrong).
+    pub age_attribution: Accuracy,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -156,6 +159,7 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScor
     let mut span = BTreeMap::new();
     let mut value_accuracy = Accuracy::default();
     let mut value_accuracy_per_kind: BTreeMap<String, Accuracy> = BTreeMap::new();
+    let mut age_attribution = Accuracy::default();
     for (doc, errs) in docs.iter().zip(errors.iter_mut()) {
         let (g, p) = (named_facts(doc.gold), named_facts(doc.pred_or_empty()));
 
@@ -175,6 +179,12 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScor
 
         let m = Matching::new(&g, &p, same_kind_overlapping);
         m.count_by_class(&g, &p, class, &mut span);
+        for (gi, gf) in g.iter().enumerate() {
+            if gf.fact.kind == FactKind::Age && gf.entity.is_some() {
+                let predicted = m.pairs.iter().find(|(g, _)| *g == gi).map(|&(_, pi)| &p[pi]);
+                age_attribution.add(predicted.is_some_and(|pf| pf.entity == gf.entity));
+            }
+        }
         for (kind, f) in m.unmatched(&g, &p) {
             errs.push(error(kind, f, String::new()));
         }
@@ -201,5 +211,6 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScor
         span: ClassScores::from_counts(&span),
         value_accuracy,
         value_accuracy_per_kind,
+        age_attribution,
     }
 }

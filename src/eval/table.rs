@@ -219,7 +219,12 @@ impl Report {
                 headers: vec!["kind", "matched", "right", "accuracy"],
                 rows: accuracy,
                 left: 1,
-                note: None,
+                note: Some(format!(
+                    "Ages tied to the right person: {} of {} gold ages of a named person ({})",
+                    f.age_attribution.correct,
+                    f.age_attribution.matched,
+                    metric(f.age_attribution.accuracy)
+                )),
             },
         ]
     }

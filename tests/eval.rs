@@ -69,7 +69,7 @@ fn meta(half: &str) -> serde_json::Map<String, Value> {
         .clone()
 }
 
-/// Two documents with every layer filled: 11 mentions in 9 entities, 2 roles, 6 facts.
+/// Two documents with every layer filled: 11 mentions in 9 entities, 3 roles, 7 facts.
 fn gold() -> Vec<Record> {
     let t1 = "“Theresa May”, the British prime minister, met Zoë Ørsted, chief executive of \
               Nestlé, in Zürich 🇨🇭 and Manchester on 3 May 2017. May said 22 people died and \
@@ -143,7 +143,7 @@ fn gold() -> Vec<Record> {
         ],
         errors: vec![],
     };
-    let t2 = "東京 (Tokyo) 🎌 — Sony’s chief Kenichiro Yoshida said profits rose 12% in 2023.";
+    let t2 = "東京 (Tokyo) 🎌 — Sony’s chief Kenichiro Yoshida, 61, said profits rose 12% in 2023.";
     let d2 = Record {
         id: "doc2".into(),
         date: None,
@@ -182,6 +182,7 @@ fn gold() -> Vec<Record> {
                 "2023",
                 None,
             ),
+            fact(t2, FactKind::Age, FactValue::Number(61.0), "61", Some("c")),
         ],
         errors: vec![],
     };
@@ -248,8 +249,9 @@ fn gold_against_itself_is_perfect_everywhere() {
     assert_eq!(micro(&r, "strict"), c(11, 0, 0, 0, 0));
     assert_eq!(r.entities.names.micro.counts, c(9, 0, 0, 0, 0));
     assert_eq!(r.roles.person_title_org.counts, c(3, 0, 0, 0, 0));
-    assert_eq!(r.facts.with_entity.micro.counts, c(6, 0, 0, 0, 0));
-    assert_eq!(r.facts.value_accuracy.matched, 6);
+    assert_eq!(r.facts.with_entity.micro.counts, c(7, 0, 0, 0, 0));
+    assert_eq!(r.facts.value_accuracy.matched, 7);
+    assert_eq!(r.facts.age_attribution.matched, 1);
     assert!(r.errors.is_empty() && r.missing_predictions.is_empty());
 }
 
@@ -266,10 +268,12 @@ fn entity_ids_do_not_matter_and_numbers_have_tolerance() {
     d2.roles[0].org = Some("xb".into());
     d2.facts[0].entity = Some("xb".into());
     d2.facts[0].value = Some(FactValue::Number(12.0 * (1.0 + 1e-12)));
+    d2.facts[2].entity = Some("xc".into());
     let r = eval::score(&g, &p);
     assert_eq!(r.roles.person_title_org.counts, c(3, 0, 0, 0, 0));
-    assert_eq!(r.facts.with_entity.micro.counts, c(6, 0, 0, 0, 0));
-    assert_eq!(r.facts.value_accuracy.correct, 6);
+    assert_eq!(r.facts.with_entity.micro.counts, c(7, 0, 0, 0, 0));
+    assert_eq!(r.facts.value_accuracy.correct, 7);
+    assert_eq!(r.facts.age_attribution.correct, 1);
     assert!(r.errors.is_empty());
 }
 
@@ -333,7 +337,7 @@ fn dropped_fact_is_missed() {
     p[0].facts.retain(|f| f.kind != FactKind::Percent);
     let r = eval::score(&g, &p);
     for s in [&r.facts.with_entity, &r.facts.without_entity, &r.facts.span] {
-        assert_eq!(s.micro.counts, c(5, 0, 0, 1, 0));
+        assert_eq!(s.micro.counts, c(6, 0, 0, 1, 0));
         assert_eq!(s.per_class["percent"].counts, c(1, 0, 0, 1, 0));
     }
     assert_eq!(
@@ -341,7 +345,7 @@ fn dropped_fact_is_missed() {
             r.facts.value_accuracy.matched,
             r.facts.value_accuracy.correct
         ),
-        (5, 5)
+        (6, 6)
     );
     let items = &r.errors[0].items;
     assert_eq!(items.len(), 1);
@@ -361,14 +365,14 @@ fn wrong_value_is_a_value_error() {
         r.facts.with_entity.per_class["money"].counts,
         c(0, 0, 0, 1, 1)
     );
-    assert_eq!(r.facts.without_entity.micro.counts, c(5, 0, 0, 1, 1));
-    assert_eq!(r.facts.span.micro.counts, c(6, 0, 0, 0, 0));
+    assert_eq!(r.facts.without_entity.micro.counts, c(6, 0, 0, 1, 1));
+    assert_eq!(r.facts.span.micro.counts, c(7, 0, 0, 0, 0));
     assert_eq!(
         (
             r.facts.value_accuracy.matched,
             r.facts.value_accuracy.correct
         ),
-        (6, 5)
+        (7, 6)
     );
     let money = &r.facts.value_accuracy_per_kind["money"];
     assert_eq!(
@@ -390,8 +394,8 @@ fn changed_unit_counts_against_value_accuracy_only() {
     let mut p = gold();
     p[0].facts[3].unit = Some("GBP".into());
     let r = eval::score(&g, &p);
-    assert_eq!(r.facts.with_entity.micro.counts, c(6, 0, 0, 0, 0));
-    assert_eq!(r.facts.value_accuracy.correct, 5);
+    assert_eq!(r.facts.with_entity.micro.counts, c(7, 0, 0, 0, 0));
+    assert_eq!(r.facts.value_accuracy.correct, 6);
 }
 
 #[test]
@@ -474,11 +478,11 @@ fn missing_prediction_counts_as_all_missed() {
     assert_eq!(r.unknown_predictions, ["stray"]);
     assert_eq!(micro(&r, "strict"), c(7, 0, 0, 4, 0));
     assert_eq!(r.roles.person_title.counts, c(2, 0, 0, 1, 0));
-    assert_eq!(r.facts.span.micro.counts, c(4, 0, 0, 2, 0));
+    assert_eq!(r.facts.span.micro.counts, c(4, 0, 0, 3, 0));
     approx(r.entities.muc.recall, 0.5);
     let doc2 = r.errors.iter().find(|d| d.id == "doc2").unwrap();
     assert!(doc2.missing_prediction);
-    assert_eq!(doc2.items.len(), 4 + 3 + 1 + 2);
+    assert_eq!(doc2.items.len(), 4 + 3 + 1 + 3);
     assert!(r
         .table()
         .contains("Missing predictions (scored as all-missed): 1 (doc2)"));
@@ -494,7 +498,7 @@ fn halves_score_separately() {
     assert_eq!((tune.documents, heldout.documents), (1, 1));
     assert!(tune.unknown_predictions.is_empty());
     assert_eq!(tune.facts.span.micro.counts, c(4, 0, 0, 0, 0));
-    assert_eq!(heldout.facts.span.micro.counts, c(0, 0, 0, 2, 0));
+    assert_eq!(heldout.facts.span.micro.counts, c(0, 0, 0, 3, 0));
     assert_eq!(micro(&heldout, "strict"), c(4, 0, 0, 0, 0));
     assert_eq!(eval::filter_half(&g, "heldout")[0].id, "doc2");
     assert!(heldout.table().contains("(half: heldout)"));

@@ -181,7 +181,11 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScor
         m.count_by_class(&g, &p, class, &mut span);
         for (gi, gf) in g.iter().enumerate() {
             if gf.fact.kind == FactKind::Age && gf.entity.is_some() {
-                let predicted = m.pairs.iter().find(|(g, _)| *g == gi).map(|&(_, pi)| &p[pi]);
+                let predicted = m
+                    .pairs
+                    .iter()
+                    .find(|(g, _)| *g == gi)
+                    .map(|&(_, pi)| &p[pi]);
                 age_attribution.add(predicted.is_some_and(|pf| pf.entity == gf.entity));
             }
         }

@@ -164,3 +164,46 @@ fn batches_give_the_same_records_as_one_document_at_a_time() {
         "the corpus should exercise many mentions, got {total_mentions}"
     );
 }
+
+/// Every gold fixture text, plain and with its quotes, dashes and letters swapped for
+/// multi-byte ones, runs through the rules without an internal error.
+#[test]
+fn the_rules_never_fail_on_real_or_mangled_text() {
+    let gold = factx::input::read_records(&common::repo_path("tests/fixtures/gold.jsonl")).unwrap();
+    let mut docs = Vec::new();
+    for (i, record) in gold.iter().enumerate() {
+        let mangled: String = record
+            .text
+            .chars()
+            .map(|c| match c {
+                '\'' => '’',
+                '"' => '“',
+                '-' => '—',
+                'e' => 'é',
+                '.' if i % 2 == 0 => '。',
+                c => c,
+            })
+            .collect();
+        for (suffix, text) in [
+            ("", record.text.clone()),
+            ("-mangled", mangled),
+            ("-emoji", format!("😀{}東京", record.text)),
+        ] {
+            docs.push(InputDoc {
+                id: format!("{}{suffix}", record.id),
+                date: record.date.clone(),
+                text,
+                ..InputDoc::default()
+            });
+        }
+    }
+    for record in pipeline(&tiny_model(), 16).annotate(docs).unwrap() {
+        assert!(
+            record.errors.is_empty(),
+            "{}: {:?}",
+            record.id,
+            record.errors
+        );
+        assert_offsets_exact(&record);
+    }
+}

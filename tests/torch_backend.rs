@@ -180,16 +180,30 @@ fn the_default_model_agrees_across_backends() {
 
     let model = repo("models/factx-ner-minilm-l6");
     let fp32 = model.join("model-fp32.onnx");
-    assert!(fp32.is_file(), "{} is missing: scripts/test exports it (scripts/export-fp32)", fp32.display());
+    assert!(
+        fp32.is_file(),
+        "{} is missing: scripts/test exports it (scripts/export-fp32)",
+        fp32.display()
+    );
     let mut texts = vec![std::fs::read_to_string(repo("seeds/000_ad85a12eac8d44ce.txt")).unwrap()];
     let bbc = repo("../shared/data/bbc-news");
     if bbc.is_dir() {
         let mut files: Vec<PathBuf> = ["business", "entertainment", "politics", "sport", "tech"]
             .iter()
-            .flat_map(|s| std::fs::read_dir(bbc.join(s)).unwrap().map(|e| e.unwrap().path()))
+            .flat_map(|s| {
+                std::fs::read_dir(bbc.join(s))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+            })
             .collect();
         files.sort();
-        texts.extend(files.iter().step_by(files.len() / 200).take(200).map(|f| std::fs::read_to_string(f).unwrap()));
+        texts.extend(
+            files
+                .iter()
+                .step_by(files.len() / 200)
+                .take(200)
+                .map(|f| std::fs::read_to_string(f).unwrap()),
+        );
     } else {
         println!("BBC part skipped: {} is absent", bbc.display());
     }
@@ -201,32 +215,63 @@ fn the_default_model_agrees_across_backends() {
     let mut worst = Diff::default();
     for text in &texts {
         let doc = encoder.encode(text).unwrap();
-        let rows: Vec<_> = encoder.windows(doc.ids.len()).into_iter().map(|w| (0, w)).collect();
+        let rows: Vec<_> = encoder
+            .windows(doc.ids.len())
+            .into_iter()
+            .map(|w| (0, w))
+            .collect();
         for rows in rows.chunks(4) {
             let batch = pipeline::batch(&encoder, &vec![&doc; rows.len()], rows);
-            let diff = logit_diff(&torch.run(&batch).unwrap(), &onnx.run(&batch).unwrap(), &batch.attention_mask);
+            let diff = logit_diff(
+                &torch.run(&batch).unwrap(),
+                &onnx.run(&batch).unwrap(),
+                &batch.attention_mask,
+            );
             if diff.max > worst.max {
                 worst = diff;
             }
         }
     }
-    println!("{} documents, largest logit difference {worst:?}", texts.len());
+    println!(
+        "{} documents, largest logit difference {worst:?}",
+        texts.len()
+    );
     assert!(worst.max <= TOL, "torch vs ONNX fp32: {worst:?}");
 
     let docs: Vec<_> = texts
         .iter()
         .enumerate()
-        .map(|(i, t)| factx::input::InputDoc { id: i.to_string(), text: t.clone(), ..Default::default() })
+        .map(|(i, t)| factx::input::InputDoc {
+            id: i.to_string(),
+            text: t.clone(),
+            ..Default::default()
+        })
         .collect();
     let mentions = |backend: BackendKind, path: &Path| {
-        let options = Options { rules: false, ..Options::default() };
-        let records = pipeline::load(path, backend, "cpu", 2, options).unwrap().annotate(docs.clone()).unwrap();
+        let options = Options {
+            rules: false,
+            ..Options::default()
+        };
+        let records = pipeline::load(path, backend, "cpu", 2, options)
+            .unwrap()
+            .annotate(docs.clone())
+            .unwrap();
         records
             .into_iter()
-            .flat_map(|r| r.entities.into_iter().flat_map(|e| e.mentions.into_iter().map(move |m| (m.start, m.end, e.label.clone()))))
+            .flat_map(|r| {
+                r.entities.into_iter().flat_map(|e| {
+                    e.mentions
+                        .into_iter()
+                        .map(move |m| (m.start, m.end, e.label.clone()))
+                })
+            })
             .collect::<Vec<_>>()
     };
     let by_torch = mentions(BackendKind::Torch, &model);
-    assert!(by_torch.len() > 1000, "the documents should hold many mentions, got {}", by_torch.len());
+    assert!(
+        by_torch.len() > 1000,
+        "the documents should hold many mentions, got {}",
+        by_torch.len()
+    );
     assert_eq!(by_torch, mentions(BackendKind::Onnx, &fp32));
 }

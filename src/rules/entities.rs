@@ -3,6 +3,9 @@
 //! 1. Mentions are trimmed: stray quotes/brackets at the edges, and a possessive "’s" unless it
 //!    is part of the name (kept on an ORG/MISC mention such as "McDonald's" whose bare stem is
 //!    not itself mentioned in the document).
+//!    A place or organisation followed by the word "police" in the same sentence, with only
+//!    whitespace between, takes the word in and names the police force: "Greater Manchester
+//!    police" is one ORG mention.
 //! 2. Labels are reconciled per name: when the same name is labelled differently across the
 //!    document, every mention takes the majority label (ties: PER when an honorific or title
 //!    precedes a mention, else the label with the higher total score). A relabelled mention's
@@ -62,8 +65,8 @@ struct Candidate<'a> {
     plural: bool,
 }
 
-pub fn resolve(doc: &Doc, _sentences: &[Sentence]) -> Vec<Entity> {
-    let mut candidates = candidates(doc);
+pub fn resolve(doc: &Doc, sentences: &[Sentence]) -> Vec<Entity> {
+    let mut candidates = candidates(doc, sentences);
     reconcile_labels(&mut candidates);
     let mut clusters = Clusters::new(candidates.len());
     merge_same_names(&candidates, &mut clusters);
@@ -74,13 +77,15 @@ pub fn resolve(doc: &Doc, _sentences: &[Sentence]) -> Vec<Entity> {
     build(doc, &candidates, &mut clusters)
 }
 
-fn candidates<'a>(doc: &Doc<'a>) -> Vec<Candidate<'a>> {
+fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
     let text = doc.text;
-    let spans: Vec<(usize, usize)> = doc
+    let mut spans: Vec<(usize, usize)> = doc
         .mentions
         .iter()
         .map(|m| trim_edges(text, m.start, m.end))
         .collect();
+    let mut labels: Vec<&'a str> = doc.mentions.iter().map(|m| m.label).collect();
+    let absorbed = extend_police(doc, sentences, &mut spans, &mut labels);
     // Stems mentioned bare decide whether an ORG's "’s" is a possessive ("Google's").
     let bare: std::collections::HashSet<String> = spans
         .iter()
@@ -90,11 +95,14 @@ fn candidates<'a>(doc: &Doc<'a>) -> Vec<Candidate<'a>> {
     doc.mentions
         .iter()
         .zip(spans)
-        .filter_map(|(m, (start, mut end))| {
+        .zip(labels)
+        .enumerate()
+        .filter(|&(i, _)| !absorbed.contains(&i))
+        .filter_map(|(_, ((m, (start, mut end)), label))| {
             let possessive = names::possessive_len(&text[start..end]);
             if possessive > 0 {
                 let stem = &text[start..end - possessive];
-                let named = !matches!(m.label, PERSON | PLACE) && !bare.contains(&names::key(stem));
+                let named = !matches!(label, PERSON | PLACE) && !bare.contains(&names::key(stem));
                 if !named {
                     end -= possessive;
                 }
@@ -117,7 +125,7 @@ fn candidates<'a>(doc: &Doc<'a>) -> Vec<Candidate<'a>> {
                 start,
                 end,
                 name_start,
-                label: m.label,
+                label,
                 score: m.score,
                 tokens,
                 honorific: inner.is_some() || outer.is_some(),
@@ -127,6 +135,62 @@ fn candidates<'a>(doc: &Doc<'a>) -> Vec<Candidate<'a>> {
             })
         })
         .collect()
+}
+
+/// "Greater Manchester police": a place or organisation followed by the word "police" in the
+/// same sentence, with only whitespace between, names the police force, an organisation. The
+/// mention (trimmed span in `spans`) takes the word in and becomes ORG; a mention the model
+/// gave for the word alone is absorbed (its index is returned). A mention that ends in a
+/// possessive ("Manchester’s police") or a "police" inside a longer mention is left alone.
+fn extend_police(
+    doc: &Doc,
+    sentences: &[Sentence],
+    spans: &mut [(usize, usize)],
+    labels: &mut [&str],
+) -> std::collections::HashSet<usize> {
+    let text = doc.text;
+    let words = &doc.words;
+    let mut absorbed = std::collections::HashSet::new();
+    for i in 0..spans.len() {
+        let (start, end) = spans[i];
+        if absorbed.contains(&i) || start >= end || !matches!(labels[i], PLACE | ORGANISATION) {
+            continue;
+        }
+        let gap = text[end..].len() - text[end..].trim_start().len();
+        if gap == 0 {
+            continue;
+        }
+        let at = end + gap;
+        let k = words.partition_point(|w| w.start < at);
+        let Some(word) = words.get(k).filter(|w| w.start == at) else {
+            continue;
+        };
+        if !matches!(&text[word.start..word.end], "police" | "Police") {
+            continue;
+        }
+        // The mention's last word and "police" in one sentence.
+        let last = words.partition_point(|w| w.start < end).saturating_sub(1);
+        let same_sentence = sentences
+            .iter()
+            .any(|s| s.words.contains(&last) && s.words.contains(&k));
+        if !same_sentence {
+            continue;
+        }
+        // Another mention on the word: absorbed when it is the word alone.
+        let on_word: Vec<usize> = (0..spans.len())
+            .filter(|&j| j != i && spans[j].0 < word.end && word.start < spans[j].1)
+            .collect();
+        match on_word[..] {
+            [] => {}
+            [j] if spans[j] == (word.start, word.end) && !absorbed.contains(&j) => {
+                absorbed.insert(j);
+            }
+            _ => continue,
+        }
+        spans[i].1 = word.end;
+        labels[i] = ORGANISATION;
+    }
+    absorbed
 }
 
 /// "PSPs", "PEDs": capitals and a plural "s".
@@ -555,6 +619,66 @@ mod tests {
         assert!(entities
             .windows(2)
             .all(|w| w[0].mentions[0].start < w[1].mentions[0].start));
+    }
+
+    #[test]
+    fn place_police_is_an_organisation() {
+        // The seed: both "Greater Manchester police" land in one ORG entity.
+        let entities = resolve_text(SEED, SEED_MENTIONS);
+        let police = find(&entities, "Greater Manchester police");
+        assert_eq!(
+            (police.label.as_str(), texts(police)),
+            (
+                "ORG",
+                vec!["Greater Manchester police", "Greater Manchester police"]
+            )
+        );
+        assert!(entities.iter().all(|e| e.name != "Greater Manchester"));
+        // The seed's sentences one by one, as the model gives them.
+        let text = "The killer was named by Greater Manchester police as Salman Abedi. Greater Manchester police chief constable Ian Hopkins said: “The priority remains.”";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Greater Manchester", "LOC"),
+                ("Salman Abedi", "PER"),
+                ("Ian Hopkins", "PER"),
+            ],
+        );
+        let names: Vec<(&str, &str, usize)> = entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.label.as_str(), e.mentions.len()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Greater Manchester police", "ORG", 2),
+                ("Salman Abedi", "PER", 1),
+                ("Ian Hopkins", "PER", 1)
+            ]
+        );
+        // "Police" the model gave as a mention of its own is taken in.
+        let text = "Greater Manchester Police said so.";
+        let entities = resolve_text(text, &[("Greater Manchester", "LOC"), ("Police", "ORG")]);
+        assert_eq!(texts(&entities[0]), ["Greater Manchester Police"]);
+        assert_eq!(entities.len(), 1);
+        // Not for "police" further away, in another sentence or after a possessive.
+        for text in [
+            "Greater Manchester said police were ready.",
+            "They went to Greater Manchester. Police said so.",
+            "They went to Greater Manchester.\n\nPolice said so.",
+            "Greater Manchester’s police said so.",
+            "Greater Manchester, police said.",
+        ] {
+            let entities = resolve_text(text, &[("Greater Manchester", "LOC")]);
+            assert_eq!(
+                (entities[0].label.as_str(), entities[0].name.as_str()),
+                ("LOC", "Greater Manchester"),
+                "{text}"
+            );
+        }
+        // Not for people.
+        let entities = resolve_text("Ms May police the streets.", &[("May", "PER")]);
+        assert_eq!(entities[0].name, "May");
     }
 
     #[test]

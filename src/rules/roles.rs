@@ -16,11 +16,13 @@
 //! The person is the entity of the PER mention, so a role stated through an alias ("Mr Bell")
 //! lands on the full entity (Charlie Bell). The title never overlaps a mention, and it must be
 //! closed (punctuation, a preposition, a verb like "said") except before the person's name, so
-//! "was manager material" gives nothing. Relations ("her mother, Lisa") and descriptions ("pop
-//! star") are not roles (docs/ANNOTATION.md). A demonym ("British") points the role to its
-//! country's entity, created when the text names the country only through the adjective; the
-//! adjective's span joins that entity as its evidence. Every statement is a role, repeats
-//! included.
+//! "was manager material" gives nothing. Descriptions ("US pop star Ariana Grande", "suicide
+//! bomber") and family relations ("her mother, Lisa", "sister Ashlee") are roles too (issue 4);
+//! a relation has no organisation, and its possessive opens its text. A demonym ("British")
+//! points the role to its country's entity: the document's own ("Britain", "UK"), else one
+//! created without mentions (the adjective stays a mention of its demonym entity only; the
+//! role's span is the evidence), numbered after every mentioned entity. Every statement is a
+//! role, repeats included.
 
 use super::demonyms;
 use super::entities::{ORGANISATION, PERSON, PLACE};
@@ -28,7 +30,7 @@ use super::names::{self, key};
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
 use crate::doc::Doc;
-use crate::record::{Entity, Mention, Role};
+use crate::record::{Entity, Role};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -104,6 +106,9 @@ const DETERMINERS: &[&str] = &[
     "the", "a", "an", "his", "her", "its", "their", "our", "whose",
 ];
 
+/// Possessive determiners a relation's statement starts with ("her mother, Lisa").
+const POSSESSIVES: &[&str] = &["his", "her", "its", "their", "our", "my", "your"];
+
 /// Prepositions that attach an organisation after a title ("head of McDonald's").
 const PREPOSITIONS: &[&str] = &["of", "at", "for", "with", "in", "from"];
 
@@ -121,14 +126,8 @@ const CLOSING_WORDS: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Org {
     Entity(usize),
-    /// A country named through an adjective at words `start..end`; `mention`: the model's
-    /// mention of the adjective, if any (index into `View::mentions`).
-    Country {
-        country: usize,
-        start: usize,
-        end: usize,
-        mention: Option<usize>,
-    },
+    /// A country named through an adjective ("British"): its id in the demonym table.
+    Country(usize),
 }
 
 /// A role found, in word indices and entity indices.
@@ -147,7 +146,6 @@ struct MentionAt {
     start: usize,
     end: usize,
     entity: usize,
-    score: f32,
 }
 
 /// The document as the patterns read it.
@@ -197,22 +195,7 @@ pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Ve
         orgs.push(match f.org {
             None => None,
             Some(Org::Entity(e)) => Some(e),
-            Some(Org::Country {
-                country,
-                start,
-                end,
-                mention,
-            }) => {
-                let span = (doc.words[start].start, doc.words[end - 1].end);
-                let score = mention.map_or(1.0, |m| view.mentions[m].score);
-                Some(country_entity(
-                    doc,
-                    entities,
-                    &mut countries,
-                    country,
-                    (span.0, span.1, score),
-                ))
-            }
+            Some(Org::Country(country)) => Some(country_entity(entities, &mut countries, country)),
         });
     }
     let ids = renumber(entities);
@@ -261,7 +244,6 @@ impl<'d, 'a> View<'d, 'a> {
                         start,
                         end,
                         entity: e,
-                        score: m.score,
                     });
                 }
                 if matches!(entity.label.as_str(), ORGANISATION | PLACE) {
@@ -349,12 +331,21 @@ impl<'d, 'a> View<'d, 'a> {
         {
             return Vec::new();
         }
-        let left = self.left(t.start, first);
+        let mut left = self.left(t.start, first);
+        if t.relation {
+            // A relation belongs to no organisation, and its possessive is part of the
+            // statement ("her mother, Lisa").
+            left.org = None;
+            if left.outer < left.start && POSSESSIVES.contains(&self.lower[left.outer].as_ref()) {
+                left.start = left.outer;
+            }
+        }
+        let left = left;
         let found =
             |person: usize, start: usize, end: usize, org: Option<Org>, former: bool| Found {
                 person,
                 title: t.title.clone(),
-                org,
+                org: org.filter(|_| !t.relation),
                 former: former || left.former,
                 start,
                 end,
@@ -559,7 +550,7 @@ impl<'d, 'a> View<'d, 'a> {
             let org = match self.label(m) {
                 ORGANISATION | PLACE => Some(Org::Entity(mention.entity)),
                 PERSON => return (end < mention.end + 2).then_some((mention.start, None)),
-                _ => self.country_at(mention.start, end, Some(m)),
+                _ => self.country_at(mention.start, end),
             };
             return Some((mention.start, org));
         }
@@ -574,20 +565,14 @@ impl<'d, 'a> View<'d, 'a> {
         (1..=4)
             .rev()
             .filter(|&k| end >= first + k && (end - k..end).all(|i| self.mention_at[i].is_none()))
-            .find_map(|k| Some((end - k, Some(self.country_at(end - k, end, None)?))))
+            .find_map(|k| Some((end - k, Some(self.country_at(end - k, end)?))))
     }
 
     /// The country an adjective at words `start..end` names ("British", "U.S.").
-    fn country_at(&self, start: usize, end: usize, mention: Option<usize>) -> Option<Org> {
+    fn country_at(&self, start: usize, end: usize) -> Option<Org> {
         let span = &self.doc.text[self.doc.words[start].start..self.doc.words[end - 1].end];
         let adjective = span.split_whitespace().collect::<Vec<_>>().join(" ");
-        let country = demonyms::country_of_adjective(&adjective)?;
-        Some(Org::Country {
-            country,
-            start,
-            end,
-            mention,
-        })
+        demonyms::country_of_adjective(&adjective).map(Org::Country)
     }
 
     fn right(&self, title_end: usize, last: usize) -> Right {
@@ -730,17 +715,16 @@ fn country_entities(entities: &[Entity]) -> HashMap<usize, usize> {
     map
 }
 
-/// The entity of `country`, created when the document has none. The adjective's span
-/// (`start`, `end`, `score`) joins its mentions as the evidence; the adjective stays a mention
-/// of its own demonym entity too (docs/ANNOTATION.md: demonyms are MISC entities).
+/// The entity of `country`: the document's own (a place named "Britain", "UK", ...), else
+/// one created for it, named from the demonym table. A created entity has no mentions: the
+/// country is inferred from an adjective, which stays a mention of its own demonym entity
+/// (docs/ANNOTATION.md: demonyms are MISC entities); the role's span is the evidence.
 fn country_entity(
-    doc: &Doc,
     entities: &mut Vec<Entity>,
     countries: &mut HashMap<usize, usize>,
     country: usize,
-    (start, end, score): (usize, usize, f32),
 ) -> usize {
-    let e = *countries.entry(country).or_insert_with(|| {
+    *countries.entry(country).or_insert_with(|| {
         entities.push(Entity {
             id: String::new(),
             label: PLACE.to_string(),
@@ -748,28 +732,17 @@ fn country_entity(
             mentions: Vec::new(),
         });
         entities.len() - 1
-    });
-    let mentions = &mut entities[e].mentions;
-    if !mentions.iter().any(|m| (m.start, m.end) == (start, end)) {
-        let at = mentions.partition_point(|m| m.start < start);
-        mentions.insert(
-            at,
-            Mention {
-                start,
-                end,
-                text: doc.text[start..end].to_string(),
-                score,
-            },
-        );
-    }
-    e
+    })
 }
 
-/// Orders entities by first mention (created ones sort in after the demonym entity that
-/// shares their span), numbers them e1, e2, ... and returns each old index's new id.
+/// Numbers entities e1, e2, ...: mentioned ones by first mention, then the created ones (no
+/// mentions) in order of creation. Returns each old index's new id.
 fn renumber(entities: &mut Vec<Entity>) -> Vec<String> {
     let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by_key(|&e| entities[e].mentions.first().map_or(0, |m| m.start));
+    order.sort_by_key(|&e| match entities[e].mentions.first() {
+        Some(m) => (false, m.start),
+        None => (true, 0),
+    });
     let mut ids = vec![String::new(); entities.len()];
     for (n, &e) in order.iter().enumerate() {
         ids[e] = format!("e{}", n + 1);
@@ -829,8 +802,9 @@ mod tests {
 
     #[test]
     fn seed_roles() {
+        // The seed with mentions as a CoNLL-style model gives them: honorifics outside ("Ms
+        // May" → "May"), "Greater Manchester" and "US" LOC, "British" MISC.
         let (roles, entities) = roles_of(SEED, SEED_MENTIONS);
-        // Not "US pop star Ariana Grande" (a description) nor "her mother, Lisa" (kinship).
         assert_eq!(
             roles,
             [
@@ -844,25 +818,68 @@ mod tests {
                 role(
                     "Ian Hopkins",
                     "chief constable",
-                    Some("Greater Manchester"),
+                    Some("Greater Manchester police"),
                     false,
                     "Greater Manchester police chief constable Ian Hopkins"
                 ),
+                // Descriptions and family relations are roles; relations have no org.
+                role(
+                    "Ariana Grande",
+                    "pop star",
+                    Some("US"),
+                    false,
+                    "US pop star Ariana Grande"
+                ),
+                role("Lisa", "mother", None, false, "her mother, Lisa"),
+                role("Ashlee", "sister", None, false, "sister Ashlee"),
             ]
         );
-        // "British" is evidence for Britain, and stays a demonym entity of its own.
-        let texts = |name: &str| -> Vec<&str> {
-            let e = entities.iter().find(|e| e.name == name).unwrap();
-            e.mentions.iter().map(|m| m.text.as_str()).collect()
+        let entity = |name: &str| -> &Entity {
+            entities
+                .iter()
+                .find(|e| e.name == name)
+                .unwrap_or_else(|| panic!("no entity {name}"))
         };
+        let texts = |name: &str| -> Vec<&str> {
+            entity(name)
+                .mentions
+                .iter()
+                .map(|m| m.text.as_str())
+                .collect()
+        };
+        assert_eq!(texts("Theresa May"), ["Theresa May", "May", "May"]);
+        // "Abedi’s attack": the possessive is trimmed.
         assert_eq!(
-            texts("Britain"),
-            ["Britain", "British", "Britain", "Britain"]
+            texts("Salman Ramadan Abedi"),
+            [
+                "Salman Ramadan Abedi",
+                "Salman Abedi",
+                "Abedi",
+                "Abedi",
+                "Abedi",
+                "Abedi"
+            ]
         );
+        assert_eq!(entity("Greater Manchester police").label, ORGANISATION);
+        assert_eq!(
+            texts("Greater Manchester police"),
+            ["Greater Manchester police", "Greater Manchester police"]
+        );
+        assert_eq!(entity("Manchester Arena").label, PLACE);
+        // "British" stays a demonym entity of its own and is no mention of Britain: the role
+        // points to the country the text names elsewhere.
+        assert_eq!(texts("Britain"), ["Britain", "Britain", "Britain"]);
         assert_eq!(texts("British"), ["British"]);
+        assert_eq!(entity("British").label, "MISC");
+        assert_eq!(texts("US"), ["US", "US"]);
+        // Every entity is mentioned (no country had to be created), ids by first mention.
         for (n, e) in entities.iter().enumerate() {
             assert_eq!(e.id, format!("e{}", n + 1));
+            assert!(!e.mentions.is_empty(), "{e:?}");
         }
+        assert!(entities
+            .windows(2)
+            .all(|w| w[0].mentions[0].start < w[1].mentions[0].start));
     }
 
     #[test]
@@ -897,31 +914,168 @@ mod tests {
                 ),
             ]
         );
-        // The demonym stays a MISC entity; the created country follows it.
-        let summary: Vec<_> = entities[..2]
+        // The demonym stays a MISC entity; the created countries have no mentions and come
+        // after the mentioned entities, in order of creation.
+        let summary: Vec<_> = entities
             .iter()
             .map(|e| {
                 (
                     e.id.as_str(),
                     e.label.as_str(),
                     e.name.as_str(),
-                    e.mentions[0].text.as_str(),
+                    e.mentions.len(),
                 )
             })
             .collect();
         assert_eq!(
             summary,
             [
-                ("e1", "MISC", "French", "French"),
-                ("e2", "LOC", "France", "French")
+                ("e1", "MISC", "French", 1),
+                ("e2", "PER", "Jacques Chirac", 1),
+                ("e3", "MISC", "South African", 1),
+                ("e4", "PER", "Thabo Mbeki", 1),
+                ("e5", "LOC", "France", 0),
+                ("e6", "LOC", "South Africa", 0)
             ]
         );
+        // A country the document names is used, not created: "US" for "American".
+        let (roles, entities) = roles_of(
+            "American president George Bush met Tony Blair in the US.",
+            &[
+                ("American", "MISC"),
+                ("George Bush", "PER"),
+                ("Tony Blair", "PER"),
+                ("US", "LOC"),
+            ],
+        );
+        assert_eq!(roles[0].2.as_deref(), Some("US"));
+        assert_eq!(entities.len(), 4);
+        let us = entities.iter().find(|e| e.name == "US").unwrap();
+        assert_eq!(us.mentions.len(), 1);
         // Without a model mention for the adjective too.
         let (roles, _) = roles_of(
             "Newly elected Palestinian leader Mahmoud Abbas arrived.",
             &[("Mahmoud Abbas", "PER")],
         );
         assert_eq!(roles[0].2.as_deref(), Some("Palestine"));
+    }
+
+    #[test]
+    fn descriptions_and_relations() {
+        // BBC entertainment and news: descriptions take the org or country before them.
+        let (roles, _) = roles_of(
+            "The Manchester suicide bomber Salman Abedi was 22. Hollywood star Tom Cruise and his brother-in-law Peter Smith arrived.",
+            &[
+                ("Manchester", "LOC"),
+                ("Salman Abedi", "PER"),
+                ("Hollywood", "LOC"),
+                ("Tom Cruise", "PER"),
+                ("Peter Smith", "PER"),
+            ],
+        );
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Salman Abedi",
+                    "suicide bomber",
+                    Some("Manchester"),
+                    false,
+                    "Manchester suicide bomber Salman Abedi"
+                ),
+                role(
+                    "Tom Cruise",
+                    "star",
+                    Some("Hollywood"),
+                    false,
+                    "Hollywood star Tom Cruise"
+                ),
+                role(
+                    "Peter Smith",
+                    "brother-in-law",
+                    None,
+                    false,
+                    "his brother-in-law Peter Smith"
+                ),
+            ]
+        );
+        // A relation has no org, even after a place or a nationality; a named possessor
+        // opens the statement.
+        let (roles, entities) = roles_of(
+            "British mother Jane Smith spoke. Abedi's brother, Hashem Abedi, was held.",
+            &[
+                ("British", "MISC"),
+                ("Jane Smith", "PER"),
+                ("Hashem Abedi", "PER"),
+                ("Abedi", "PER"),
+            ],
+        );
+        assert_eq!(
+            roles,
+            [
+                role(
+                    "Jane Smith",
+                    "mother",
+                    None,
+                    false,
+                    "British mother Jane Smith"
+                ),
+                role(
+                    "Hashem Abedi",
+                    "brother",
+                    None,
+                    false,
+                    "Abedi's brother, Hashem Abedi"
+                ),
+            ]
+        );
+        assert!(entities.iter().all(|e| e.name != "Britain"));
+        // docs/ANNOTATION.md's examples.
+        let (roles, _) = roles_of(
+            "Mr Nogar's son Stephen spoke. Dhani Harrison, son of the late Beatle George Harrison, sang.",
+            &[
+                ("Nogar", "PER"),
+                ("Stephen", "PER"),
+                ("Dhani Harrison", "PER"),
+                ("Beatle", "MISC"),
+                ("George Harrison", "PER"),
+            ],
+        );
+        let found: Vec<(&str, &str, Option<&str>)> = roles
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [("Stephen", "son", None), ("Dhani Harrison", "son", None)]
+        );
+        // Evaluations, parts in one event and non-family relations are no roles.
+        for text in [
+            "Beatles legend Paul McCartney sang.",
+            "Top seed Lleyton Hewitt won.",
+            "Police named the suspect, Paul McCartney, on Monday.",
+            "He arrived with his girlfriend Jane Smith.",
+        ] {
+            let (roles, _) = roles_of(
+                text,
+                &[
+                    ("Paul McCartney", "PER"),
+                    ("Lleyton Hewitt", "PER"),
+                    ("Jane Smith", "PER"),
+                ],
+            );
+            assert!(roles.is_empty(), "{text}: {roles:?}");
+        }
+        // No named person next to it: no role.
+        for text in [
+            "Her mother said she was a pop star.",
+            "The pop star cancelled the tour, Ariana Grande's manager said.",
+            "She went with her mother and sister to see Ariana Grande.",
+            "The bomber, who was 22, died.",
+        ] {
+            let (roles, _) = roles_of(text, &[("Ariana Grande", "PER")]);
+            assert!(roles.is_empty(), "{text}: {roles:?}");
+        }
     }
 
     #[test]
@@ -1247,7 +1401,8 @@ mod tests {
         // BBC entertainment headline, politics, sport.
         let (roles, _) = roles_of("Rapper Jay-Z becomes label boss\n\nRap star Jay-Z has been appointed as the new president.", &[("Jay-Z", "PER")]);
         let titles: Vec<&str> = roles.iter().map(|r| r.1.as_str()).collect();
-        assert_eq!(titles, ["rapper", "boss", "president"]);
+        // A description is a role; its modifier may open the sentence ("Rap star").
+        assert_eq!(titles, ["rapper", "boss", "rap star", "president"]);
         let (roles, _) = roles_of(
             "Mr Howard had been home secretary when the law was passed.",
             &[("Howard", "PER")],

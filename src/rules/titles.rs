@@ -2,8 +2,10 @@
 //!
 //! A title is the longest lexicon entry at a position ("chief constable" over "chief"),
 //! widened to the left by qualifiers ("deputy", "shadow") and, for head nouns, by up to two
-//! noun modifiers the lexicon does not list ("sports minister", "fund manager"). Relations
-//! ("mother") and descriptions ("pop star") are found too, marked as not being roles.
+//! noun modifiers the lexicon does not list ("sports minister", "fund manager", "pop star").
+//! Descriptions ("pop star", "suicide bomber") and family relations ("mother", "sister") are
+//! roles too; relations are marked, as they belong to no organisation. Other words for people
+//! ("legend", "suspect", "girlfriend") are found but are no roles.
 
 use super::lexicon;
 use crate::doc::Doc;
@@ -19,6 +21,7 @@ enum Kind {
     Prefix,
     Relation,
     Description,
+    Other,
 }
 
 struct Lexicon {
@@ -27,8 +30,9 @@ struct Lexicon {
     prefixes: HashSet<String>,
     /// Last words of titles: evidence that the name after them is a person.
     last_words: HashSet<String>,
-    /// One-word relations and descriptions: never modifiers of a title ("international").
-    not_roles: HashSet<String>,
+    /// One-word relations, descriptions and others: never modifiers of a title
+    /// ("international").
+    never_modifiers: HashSet<String>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -36,7 +40,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         entries: HashMap::new(),
         prefixes: HashSet::new(),
         last_words: HashSet::new(),
-        not_roles: HashSet::new(),
+        never_modifiers: HashSet::new(),
     };
     for cols in lexicon::entries(include_str!("data/titles.tsv")) {
         let phrase = cols[0];
@@ -48,6 +52,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             Some("prefix") => Kind::Prefix,
             Some("relation") => Kind::Relation,
             Some("description") => Kind::Description,
+            Some("other") => Kind::Other,
             _ => Kind::Title,
         };
         if kind == Kind::Prefix {
@@ -57,8 +62,8 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         lexicon
             .last_words
             .insert(words.last().cloned().unwrap_or_default());
-        if matches!(kind, Kind::Relation | Kind::Description) && words.len() == 1 {
-            lexicon.not_roles.insert(phrase.to_string());
+        if matches!(kind, Kind::Relation | Kind::Description | Kind::Other) && words.len() == 1 {
+            lexicon.never_modifiers.insert(phrase.to_string());
         }
         let list = lexicon.entries.entry(words[0].clone()).or_default();
         // A word listed both as a title and as a head noun is a head: it may take modifiers.
@@ -124,8 +129,10 @@ pub struct TitleMatch {
     pub start: usize,
     pub end: usize,
     pub title: String,
-    /// False for relations and descriptions.
+    /// False for words that are no role ("legend", "suspect", "girlfriend").
     pub role: bool,
+    /// A family relation ("mother", "sister"): a role that belongs to no organisation.
+    pub relation: bool,
     /// "directors": the title of several people; `title` is singular.
     pub plural: bool,
 }
@@ -191,7 +198,8 @@ pub fn find(
             start,
             end,
             title,
-            role: matches!(core.kind, Kind::Title | Kind::Head),
+            role: core.kind != Kind::Other,
+            relation: core.kind == Kind::Relation,
             plural: core.plural,
         });
         i = end;
@@ -326,12 +334,13 @@ const ORGANISATION_NOUNS: &[&str] = &[
     "government", "company", "club", "party", "firm", "union", "label", "record", "group",
 ];
 
-/// Whether word `j` can be a noun modifier inside a title ("sports", "fund", "tour").
-pub fn is_modifier(doc: &Doc, j: usize) -> bool {
-    let word = &doc.text[doc.words[j].start..doc.words[j].end];
-    is_noun_modifier(doc, j)
-        && !ORGANISATION_NOUNS.contains(&word)
-        && !LEXICON.not_roles.contains(word)
+/// Whether word `j` can be a noun modifier inside a title ("sports", "fund", "tour");
+/// `initial`: the word opens the sentence, so it may be capitalised ("Rap star Jay-Z").
+pub fn is_modifier(doc: &Doc, j: usize, initial: bool) -> bool {
+    let word = doc.text[doc.words[j].start..doc.words[j].end].to_lowercase();
+    noun_modifier(doc, j, initial)
+        && !ORGANISATION_NOUNS.contains(&word.as_str())
+        && !LEXICON.never_modifiers.contains(&word)
 }
 
 /// Whether word `j` is shaped like a noun modifier ("committee", "government"): a lowercase
@@ -339,8 +348,20 @@ pub fn is_modifier(doc: &Doc, j: usize) -> bool {
 /// POS tags: not shaped like a descriptive adjective), standing alone (not the "s" of "’s";
 /// "(tour manager)" is fine).
 pub fn is_noun_modifier(doc: &Doc, j: usize) -> bool {
+    noun_modifier(doc, j, false)
+}
+
+/// [`is_noun_modifier`], and with `initial` a capital first letter is allowed.
+fn noun_modifier(doc: &Doc, j: usize, initial: bool) -> bool {
     let w = &doc.words[j];
-    let word = &doc.text[w.start..w.end];
+    let written = &doc.text[w.start..w.end];
+    let mut chars = written.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() && (c.is_lowercase() || initial));
+    let shaped = first_ok && chars.all(|c| c.is_alphabetic() && c.is_lowercase());
+    let lower = written.to_lowercase();
+    let word = lower.as_str();
     doc.words.get(j + 1).is_some_and(|next| w.end < next.start)
         && (j == 0
             || doc.words[j - 1].end < w.start
@@ -348,7 +369,7 @@ pub fn is_noun_modifier(doc: &Doc, j: usize) -> bool {
                 &doc.text[doc.words[j - 1].start..doc.words[j - 1].end],
                 "(" | "“" | "\""
             ))
-        && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+        && shaped
         && !NOT_MODIFIERS.contains(&word)
         && !DESCRIPTIVE.contains(&word)
         && match w.pos {
@@ -366,7 +387,7 @@ fn modifiers_before(
 ) -> usize {
     let fits = |j: usize, next: usize| {
         !blocked(j)
-            && is_modifier(doc, j)
+            && is_modifier(doc, j, j == limit)
             && !LEXICON.prefixes.contains(lower[j].as_ref())
             // With chunk tags, the modifier must sit in the head's noun phrase.
             && doc.words[next].chunk.is_none_or(|c| c == "I-NP")

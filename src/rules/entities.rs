@@ -548,11 +548,13 @@ fn build(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) -> Vec<En
                 mentions: group
                     .iter()
                     .map(|&i| {
+                        // An honorific the model included ("Ms May") is not part of the
+                        // name: mentions follow CoNLL, which leaves titles outside.
                         let m = &candidates[i];
                         Mention {
-                            start: m.start,
+                            start: m.name_start,
                             end: m.end,
-                            text: doc.text[m.start..m.end].to_string(),
+                            text: doc.text[m.name_start..m.end].to_string(),
                             score: m.score,
                         }
                     })
@@ -679,6 +681,30 @@ mod tests {
         // Not for people.
         let entities = resolve_text("Ms May police the streets.", &[("May", "PER")]);
         assert_eq!(entities[0].name, "May");
+    }
+
+    #[test]
+    fn honorifics_the_model_includes_are_left_out_of_mentions() {
+        // The shipped model tags "Ms May" and "Lord Browne" whole; CoNLL and the gold leave
+        // the title outside.
+        let text = "Theresa May spoke. Ms May said Lord Browne of BP agreed. Lord Browne left.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Theresa May", "PER"),
+                ("Ms May", "PER"),
+                ("Lord Browne", "PER"),
+                ("BP", "ORG"),
+                ("Lord Browne", "PER"),
+            ],
+        );
+        assert_eq!(
+            texts(find(&entities, "Theresa May")),
+            ["Theresa May", "May"]
+        );
+        let browne = find(&entities, "Browne");
+        assert_eq!(texts(browne), ["Browne", "Browne"]);
+        assert_eq!(browne.mentions[0].start, text.find("Browne").unwrap());
     }
 
     #[test]

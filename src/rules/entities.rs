@@ -68,6 +68,7 @@ struct Candidate<'a> {
 pub fn resolve(doc: &Doc, sentences: &[Sentence]) -> Vec<Entity> {
     let mut candidates = candidates(doc, sentences);
     reconcile_labels(&mut candidates);
+    countries_are_places(&mut candidates);
     let mut clusters = Clusters::new(candidates.len());
     merge_same_names(&candidates, &mut clusters);
     merge_person_aliases(&candidates, &mut clusters);
@@ -244,6 +245,16 @@ fn honorific_before(text: &str, start: usize) -> Option<Option<Gender>> {
 
 fn title_before(text: &str, start: usize) -> bool {
     word_before(text, start).is_some_and(|w| titles::ends_title(&w.to_lowercase()))
+}
+
+/// A country's name is a place whatever the model says: it tags "US" in "US security sources"
+/// MISC, as it does adjectives, where CoNLL and the gold have LOC (and roles need the country).
+fn countries_are_places(candidates: &mut [Candidate]) {
+    for c in candidates.iter_mut() {
+        if c.label != PLACE && demonyms::country_of_name(&c.tokens.join(" ")).is_some() {
+            c.label = PLACE;
+        }
+    }
 }
 
 fn reconcile_labels(candidates: &mut [Candidate]) {
@@ -681,6 +692,17 @@ mod tests {
         // Not for people.
         let entities = resolve_text("Ms May police the streets.", &[("May", "PER")]);
         assert_eq!(entities[0].name, "May");
+    }
+
+    #[test]
+    fn country_names_are_places() {
+        let text = "US security sources named him. The UK-listed firm and the US agreed.";
+        let entities = resolve_text(text, &[("US", "MISC"), ("UK", "MISC"), ("US", "LOC")]);
+        let labels: Vec<_> = entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.label.as_str()))
+            .collect();
+        assert_eq!(labels, [("US", "LOC"), ("UK", "LOC")]);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub struct Window {
 /// `scripts/train/casing.py` implements the same function, and `tests/fixtures/casing_golden.json`
 /// holds both sides to it).
 pub fn casing_class(word: &str) -> u8 {
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let mut letters = word.chars().filter(|&c| is_letter(c));
     let Some(first) = letters.next() else {
         return if word.chars().any(is_digit) { 5 } else { 6 };
     };
@@ -52,6 +52,12 @@ pub fn casing_class(word: &str) -> u8 {
     } else {
         4
     }
+}
+
+/// Python's `str.isalpha`: Rust's Alphabetic property also holds letter-like numbers (Ⅳ),
+/// which Python counts as neither letters nor digits.
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_numeric()
 }
 
 /// Python's `str.isdigit`, which the training code uses: numeric characters except fractions

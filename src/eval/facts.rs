@@ -29,8 +29,8 @@ pub struct FactScores {
     /// Normalised values right among span-matched facts.
     pub value_accuracy: Accuracy,
     pub value_accuracy_per_kind: BTreeMap<String, Accuracy>,
-    /// Gold ages that belong to a named entity: the share whose span-matched prediction names
-    /// the same entity (a missed age counts as wrong).
+    /// Gold ages of a named person (PER entity; "the 31-year-old ceremony" does not count):
+    /// the share whose span-matched prediction names the same person (a missed age is wrong).
     pub age_attribution: Accuracy,
 }
 
@@ -179,8 +179,14 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScor
 
         let m = Matching::new(&g, &p, same_kind_overlapping);
         m.count_by_class(&g, &p, class, &mut span);
+        let person = |id: &Option<String>| {
+            doc.gold
+                .entities
+                .iter()
+                .any(|e| Some(&e.id) == id.as_ref() && e.label == "PER")
+        };
         for (gi, gf) in g.iter().enumerate() {
-            if gf.fact.kind == FactKind::Age && gf.entity.is_some() {
+            if gf.fact.kind == FactKind::Age && person(&gf.fact.entity) {
                 let predicted = m
                     .pairs
                     .iter()

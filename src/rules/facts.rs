@@ -525,11 +525,15 @@ impl Ctx<'_, '_> {
         let died =
             (1..=2).any(|n| q.num_first >= n && matches!(t.l(q.num_first - n), "died" | "dies"));
         let (from, _) = t.sentence_of(self.sentences, q.first);
-        // "... Scott died. The 71-year-old served in Northern Ireland": a sentence opening with
-        // "The N-year-old" goes on about the person last named, in the sentence before.
+        // "Sir Nicholas Scott has died. The former MP died after a long illness. The 71-year-old
+        // served in Northern Ireland": a sentence opening with "The N-year-old" goes on about
+        // the person last named, in the two sentences before.
         let opens = q.first == from + 1 && t.l(from) == "the";
         let since = if opens {
-            t.sentence_of(self.sentences, from.checked_sub(1)?).0
+            let previous = t.sentence_of(self.sentences, from.checked_sub(1)?).0;
+            previous
+                .checked_sub(1)
+                .map_or(previous, |k| t.sentence_of(self.sentences, k).0)
         } else {
             from
         };
@@ -691,7 +695,9 @@ mod tests {
     #[test]
     fn ages_tied_to_people() {
         let text = "Ms Smith, 44, was arrested. John Brown, who died aged 62, was a teacher. \
-                    The 26-year-old Anna Lee won. Tim Hall played. The 31-year-old scored twice.";
+                    The 26-year-old Anna Lee won. Tim Hall played. The 31-year-old scored twice. \
+                    Sir Nicholas Scott has died. The former MP died after an illness diagnosed as Alzheimer's. The 71-year-old \
+                    served in Northern Ireland.";
         let (facts, ents) = facts_of(
             text,
             None,
@@ -700,6 +706,7 @@ mod tests {
                 ("John Brown", "PER"),
                 ("Anna Lee", "PER"),
                 ("Tim Hall", "PER"),
+                ("Nicholas Scott", "PER"),
             ],
         );
         let ages = [
@@ -707,6 +714,7 @@ mod tests {
             (62.0, "John Brown"),
             (26.0, "Anna Lee"),
             (31.0, "Tim Hall"),
+            (71.0, "Nicholas Scott"),
         ];
         for (age, who) in ages {
             assert_eq!(

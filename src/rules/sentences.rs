@@ -97,7 +97,8 @@ fn terminal_ends_sentence(doc: &Doc, mark: usize, last: usize) -> bool {
     {
         return false;
     }
-    if before.chars().count() == 1 && before.chars().all(char::is_alphabetic) {
+    // Initials are capitals: the "s" of "Alzheimer's." ends its sentence.
+    if before.chars().count() == 1 && before.chars().all(char::is_uppercase) {
         // "U.S." (letters and dots glued together) versus the initial "J. K. Rowling".
         let dotted =
             mark >= 2 && word(mark - 2) == "." && words[mark - 2].end == words[mark - 1].start;
@@ -145,6 +146,10 @@ mod tests {
         assert_eq!(
             sentences("It moved to the U.S. The firm grew."),
             ["It moved to the U.S.", "The firm grew."]
+        );
+        assert_eq!(
+            sentences("He had Alzheimer's. The 71-year-old died."),
+            ["He had Alzheimer's.", "The 71-year-old died."]
         );
     }
 

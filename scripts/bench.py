@@ -17,6 +17,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FACTX = ROOT / "target/release/factx"
+# Where `CARGO_TARGET_DIR=target/torch cargo build --release --features torch` puts it.
 TORCH_FACTX = ROOT / "target/torch/release/factx"
 DEFAULT_MODEL = ROOT / "models/factx-ner-minilm-l6"
 TRAIN_PYTHON = ROOT / ".cache/train-venv/bin/python"
@@ -74,6 +75,8 @@ def main():
                         help="documents for the side-by-side comparison with the HF pipeline (0 = skip the peer)")
     parser.add_argument("--flat", action="store_true", help="also run a 10x copy of the corpus to show memory stays flat")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--torch-binary", default=str(TORCH_FACTX),
+                        help="a factx built with --features torch, for the torch backend's row")
     parser.add_argument("--json", help="also write the rows here")
     args = parser.parse_args()
     if not pathlib.Path(args.corpus).is_dir():
@@ -97,8 +100,8 @@ def main():
             fp32 = model / "model-fp32.onnx"
             if fp32.is_file():
                 variants.append(("factx onnx fp32", FACTX, ["--model", fp32]))
-            if TORCH_FACTX.is_file():
-                variants.append(("factx torch fp32", TORCH_FACTX, ["--model", model, "--backend", "torch"]))
+            if pathlib.Path(args.torch_binary).is_file():
+                variants.append(("factx torch fp32", args.torch_binary, ["--model", model, "--backend", "torch"]))
             for name, binary, extra in variants:
                 rows.append({"set": f"first {args.peer_docs}", **factx_row(name, binary, [*extra, *threads], subset, sub_words)})
             if TRAIN_PYTHON.is_file() and (model / "model.safetensors").is_file():

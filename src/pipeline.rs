@@ -109,7 +109,7 @@ struct Prepared {
 }
 
 enum Item {
-    Failed(Record),
+    Failed(Box<Record>),
     Doc(Box<Prepared>),
 }
 
@@ -241,7 +241,7 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &Sta
     let items: Vec<Item> = inputs
         .into_par_iter()
         .map(|input| match input {
-            Input::Failed(record) => Item::Failed(record),
+            Input::Failed(record) => Item::Failed(Box::new(record)),
             Input::Doc(doc) => {
                 let mut errors = Vec::new();
                 if doc.text.trim().is_empty() {
@@ -392,7 +392,7 @@ fn finish(
     stats: &StageTimes,
 ) -> Record {
     let mut p = match item {
-        Item::Failed(record) => return record,
+        Item::Failed(record) => return *record,
         Item::Doc(p) => *p,
     };
     if p.errors

@@ -209,11 +209,23 @@ fn trim_edges(text: &str, start: usize, end: usize) -> (usize, usize) {
     let trimmed = span.trim_start_matches(opening);
     let start = end - trimmed.len();
     let closing = |c: char| {
-        matches!(c, '”' | '"' | ',' | ';' | ':' | ']' | '»')
+        matches!(c, '”' | '"' | ',' | ';' | ':' | ']' | '»' | '-' | '–' | '—')
             || c.is_whitespace()
             || (c == ')' && !trimmed.contains('('))
     };
-    (start, start + trimmed.trim_end_matches(closing).len())
+    let trimmed = trimmed.trim_end_matches(closing);
+    // "UK-listed", "British-based", "Disney-owned": a lowercase word hyphenated onto a name
+    // is not part of it.
+    let name = match trimmed.rfind('-') {
+        Some(h) if h > 0 && is_lowercase_word(&trimmed[h + 1..]) => &trimmed[..h],
+        _ => trimmed,
+    };
+    (start, start + name.len())
+}
+
+/// "listed", but not "van Dorp" ("Ross-van Dorp").
+fn is_lowercase_word(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(char::is_lowercase)
 }
 
 /// The name start after an honorific that begins the mention, and that honorific's gender.
@@ -692,6 +704,39 @@ mod tests {
         // Not for people.
         let entities = resolve_text("Ms May police the streets.", &[("May", "PER")]);
         assert_eq!(entities[0].name, "May");
+    }
+
+    #[test]
+    fn hyphenated_words_and_dashes_are_not_part_of_names() {
+        let text = "The UK-listed firm, Miramax and Kimberly Quinn - the publisher - met.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("UK-listed", "MISC"),
+                ("Miramax", "ORG"),
+                ("Kimberly Quinn -", "PER"),
+            ],
+        );
+        let names: Vec<_> = entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.label.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("UK", "LOC"), ("Miramax", "ORG"), ("Kimberly Quinn", "PER")]
+        );
+        // Names that are hyphenated themselves stay whole.
+        let text = "Ross-van Dorp met Jay-Z in Stratford-upon-Avon.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Ross-van Dorp", "PER"),
+                ("Jay-Z", "PER"),
+                ("Stratford-upon-Avon", "LOC"),
+            ],
+        );
+        let names: Vec<_> = entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Ross-van Dorp", "Jay-Z", "Stratford-upon-Avon"]);
     }
 
     #[test]

@@ -49,11 +49,13 @@ def corpus_jsonl(corpus, limit, copies, path):
     return docs, words
 
 
-def factx_row(name, binary, args, jsonl, words):
+def factx_row(name, binary, args, jsonl, words, threads):
     cmd = [binary, "extract", "--quiet", "--stats", *args, jsonl, "-o", os.devnull]
     seconds, rss, stderr = run(cmd)
     stats = json.loads(stderr.strip().splitlines()[-1])
-    rules_share = stats["rules_s"] / max(stats["rules_s"] + stats["decode_s"] + stats["tokenize_s"] + stats["model_s"] * 2, 1e-9)
+    # Share of CPU time: the other stages report thread time, the model wall time on `threads` threads.
+    cpu = stats["rules_s"] + stats["decode_s"] + stats["tokenize_s"] + stats["model_s"] * threads
+    rules_share = stats["rules_s"] / max(cpu, 1e-9)
     return {"tool": name, "seconds": seconds, "words_per_s": words / seconds, "peak_rss_mb": rss,
             "rules_share": rules_share, "stats": stats}
 
@@ -83,16 +85,17 @@ def main():
         sys.exit(f"bench: corpus {args.corpus} not found")
     model = pathlib.Path(args.model)
     threads = ["--threads", str(args.threads)]
+    row = lambda name, binary, extra, jsonl, words: factx_row(name, binary, [*extra, *threads], jsonl, words, args.threads)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         full = os.path.join(tmp, "corpus.jsonl")
         docs, words = corpus_jsonl(args.corpus, args.docs, 1, full)
         print(f"corpus: {args.corpus}: {docs} documents, {words} words; {args.threads} threads", flush=True)
-        rows.append({"set": "corpus", **factx_row("factx onnx int8", FACTX, ["--model", model, *threads], full, words)})
+        rows.append({"set": "corpus", **row("factx onnx int8", FACTX, ["--model", model], full, words)})
         if args.flat:
             tenfold = os.path.join(tmp, "corpus10.jsonl")
             _, words10 = corpus_jsonl(args.corpus, args.docs, 10, tenfold)
-            rows.append({"set": "corpus x10", **factx_row("factx onnx int8", FACTX, ["--model", model, *threads], tenfold, words10)})
+            rows.append({"set": "corpus x10", **row("factx onnx int8", FACTX, ["--model", model], tenfold, words10)})
         if args.peer_docs:
             subset = os.path.join(tmp, "subset.jsonl")
             _, sub_words = corpus_jsonl(args.corpus, args.peer_docs, 1, subset)
@@ -103,7 +106,7 @@ def main():
             if pathlib.Path(args.torch_binary).is_file():
                 variants.append(("factx torch fp32", args.torch_binary, ["--model", model, "--backend", "torch"]))
             for name, binary, extra in variants:
-                rows.append({"set": f"first {args.peer_docs}", **factx_row(name, binary, [*extra, *threads], subset, sub_words)})
+                rows.append({"set": f"first {args.peer_docs}", **row(name, binary, extra, subset, sub_words)})
             if TRAIN_PYTHON.is_file() and (model / "model.safetensors").is_file():
                 rows.append({"set": f"first {args.peer_docs}", **hf_row(model, subset, sub_words, args.threads)})
             else:

@@ -337,20 +337,6 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// Lines of JSONL text, for callers that hold documents in memory (eval, tests).
-pub fn read_jsonl_str(name: &str, content: &str) -> Vec<Input> {
-    let options = ReadOptions {
-        max_doc_bytes: usize::MAX,
-    };
-    JsonlReader::new(
-        content.as_bytes(),
-        name.to_string(),
-        options,
-        Arc::default(),
-    )
-    .collect()
-}
-
 /// Reads one JSONL file of records (gold fixtures, earlier predictions).
 pub fn read_records(path: &Path) -> Result<Vec<Record>> {
     let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
@@ -371,6 +357,19 @@ pub fn read_records(path: &Path) -> Result<Vec<Record>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_jsonl_str(name: &str, content: &str) -> Vec<Input> {
+        let options = ReadOptions {
+            max_doc_bytes: usize::MAX,
+        };
+        JsonlReader::new(
+            content.as_bytes(),
+            name.to_string(),
+            options,
+            Arc::default(),
+        )
+        .collect()
+    }
 
     fn doc(input: &Input) -> &InputDoc {
         match input {

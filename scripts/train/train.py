@@ -45,7 +45,7 @@ def build_config(base_cfg, pos_labels, chunk_labels, max_len):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=float, default=2)
+    ap.add_argument("--epochs", type=float, default=10)
     ap.add_argument("--stop-after", type=int, default=0, help="stop after N epochs (schedule unchanged)")
     ap.add_argument("--lr", type=float, default=1.5e-4)
     ap.add_argument("--head-lr", type=float, default=1e-3)

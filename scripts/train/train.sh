@@ -31,5 +31,11 @@ fi
 for f in model.onnx model.safetensors config.json tokenizer.json; do
   cp "$WORK/run/$f" "$OUT/$f"
 done
+# The figures the Rust runtime itself gets (its windows, its decoder) go into the card too.
+DATA="${FACTX_DATA_DIR:-$ROOT/../shared/data/conll2003}"
+(cd "$ROOT" && scripts/setup >/dev/null && cargo build --release --quiet)
+for split in dev test; do
+  "$ROOT/target/release/factx" eval --model "$OUT" --conll "$DATA/$split.txt" --json > "$WORK/factx_conll_$split.json"
+done
 "$PY" "$S/make_card.py" "$WORK" "$OUT"
 echo "pipeline done in $(( $(date +%s) - T0 ))s -> $OUT"

@@ -7,7 +7,9 @@ pub mod entities;
 pub mod facts;
 pub mod lexicon;
 pub mod names;
+pub mod nicknames;
 pub mod numbers;
+pub mod parties;
 pub mod roles;
 pub mod sentences;
 #[cfg(test)]

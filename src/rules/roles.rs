@@ -186,7 +186,8 @@ pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Ve
             view.mention_at[w].is_some()
         });
         for (k, t) in titles.iter().enumerate().filter(|(_, t)| t.role) {
-            found.extend(view.roles(s, t, titles.get(k + 1)));
+            let prev = k.checked_sub(1).map(|j| &titles[j]);
+            found.extend(view.roles(s, t, prev, titles.get(k + 1)));
         }
     }
     let mut countries = country_entities(entities);
@@ -322,7 +323,13 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     /// The roles a title states in sentence `s` (`next`: the title after it there).
-    fn roles(&self, s: &Sentence, t: &TitleMatch, next: Option<&TitleMatch>) -> Vec<Found> {
+    fn roles(
+        &self,
+        s: &Sentence,
+        t: &TitleMatch,
+        prev: Option<&TitleMatch>,
+        next: Option<&TitleMatch>,
+    ) -> Vec<Found> {
         let (first, last) = (s.words.start, s.words.end);
         // "the prime minister's spokesman": this title names someone else's superior.
         if t.end + 1 < last
@@ -331,7 +338,16 @@ impl<'d, 'a> View<'d, 'a> {
         {
             return Vec::new();
         }
-        let mut left = self.left(t.start, first);
+        // "GM chairman and chief executive Rick Wagoner": the second title's organisation,
+        // "former" and statement are the first's.
+        let coordinated = prev.filter(|p| {
+            p.role
+                && !t.relation
+                && p.end + 1 == t.start
+                && matches!(self.lower[p.end].as_ref(), "and" | "&")
+                && self.person_at(t.end, last).is_some()
+        });
+        let mut left = self.left(coordinated.map_or(t.start, |p| p.start), first);
         if t.relation {
             // A relation belongs to no organisation, and its possessive is part of the
             // statement ("her mother, Lisa").
@@ -1337,12 +1353,29 @@ mod tests {
                 "(coach) Peter Lundgren"
             )]
         );
+        // Both titles belong to the organisation (business/european-losses-hit-gm-s-profits.txt).
+        let text = "GM chairman and chief executive Rick Wagoner said so.";
+        let (roles, _) = roles_of(text, &[("GM", "ORG"), ("Rick Wagoner", "PER")]);
+        let statement = "GM chairman and chief executive Rick Wagoner";
+        assert_eq!(
+            roles,
+            [
+                role("Rick Wagoner", "chairman", Some("GM"), false, statement),
+                role(
+                    "Rick Wagoner",
+                    "chief executive",
+                    Some("GM"),
+                    false,
+                    statement
+                )
+            ]
+        );
         let (roles, _) = roles_of(
-            "Microsoft chairman and chief executive Steve Ballmer spoke.",
+            "Former Microsoft chairman and chief executive Steve Ballmer spoke.",
             &[("Microsoft", "ORG"), ("Steve Ballmer", "PER")],
         );
-        let titles: Vec<&str> = roles.iter().map(|r| r.1.as_str()).collect();
-        assert_eq!(titles, ["chairman", "chief executive"]);
+        let titles: Vec<(&str, bool)> = roles.iter().map(|r| (r.1.as_str(), r.3)).collect();
+        assert_eq!(titles, [("chairman", true), ("chief executive", true)]);
     }
 
     #[test]

@@ -77,6 +77,7 @@ struct Candidate<'a> {
 pub fn resolve(doc: &Doc, sentences: &[Sentence]) -> Vec<Entity> {
     let mut candidates = candidates(doc, sentences);
     reconcile_labels(&mut candidates);
+    works_are_miscellaneous(doc, &mut candidates);
     known_names_take_their_label(&mut candidates);
     let nicknames = link_nicknames(&mut candidates);
     let mut clusters = Clusters::new(candidates.len());
@@ -503,6 +504,37 @@ fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
         }
     }
     links
+}
+
+/// Nouns that introduce a work's title (`data/work_nouns.tsv`).
+static WORK_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    lexicon::entries(include_str!("data/work_nouns.tsv"))
+        .map(|cols| cols[0])
+        .collect()
+});
+
+/// A name right after a work noun ("thriller White Noise") is a work's title, MISC, and so is
+/// every mention of the same name. The noun must be lowercase and, where the model tags
+/// parts of speech, a noun: in "figures show Labour ahead" "show" is a verb.
+fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
+    let titles: HashSet<Vec<String>> = candidates
+        .iter()
+        .filter(|c| {
+            let at = doc.words.partition_point(|w| w.end <= c.start);
+            at.checked_sub(1).is_some_and(|k| {
+                let word = &doc.words[k];
+                let gap = &doc.text[word.end..c.start];
+                !gap.is_empty()
+                    && gap.chars().all(|ch| ch == ' ')
+                    && WORK_NOUNS.contains(&doc.text[word.start..word.end])
+                    && word.pos.is_none_or(|p| p.starts_with("NN"))
+            })
+        })
+        .map(|c| c.tokens.clone())
+        .collect();
+    for c in candidates.iter_mut().filter(|c| titles.contains(&c.tokens)) {
+        c.label = MISCELLANEOUS;
+    }
 }
 
 /// Union-find over candidate indices; the root of a cluster is its smallest index.
@@ -973,6 +1005,46 @@ mod tests {
             names,
             ["UK e-Universities", "北京", "Cabinet Office", "PCS"]
         );
+    }
+
+    #[test]
+    fn names_after_a_work_noun_are_works() {
+        // entertainment/fockers-keeps-us-box-office-lead.txt and
+        // entertainment/abba-queen-enters-music-rich-list.txt.
+        let text = "Michael Keaton thriller White Noise took $24m. Her hits have included the West End show Mary Poppins. Mary Poppins ran for years. Polls show Labour ahead.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Michael Keaton", "PER"),
+                ("White Noise", "ORG"),
+                ("Mary Poppins", "PER"),
+                ("Labour", "ORG"),
+            ],
+        );
+        let labels: Vec<(&str, &str, usize)> = entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.label.as_str(), e.mentions.len()))
+            .collect();
+        // A party stays a party.
+        assert_eq!(
+            labels,
+            [
+                ("Michael Keaton", "PER", 1),
+                ("White Noise", "MISC", 1),
+                ("Mary Poppins", "MISC", 2),
+                ("Labour", "ORG", 1)
+            ]
+        );
+        // "show" tagged as a verb introduces no title.
+        let text = "Figures show Smith ahead.";
+        let label_with = |pos: Option<&'static str>| {
+            let mut d = doc(text, &[("Smith", "PER")]);
+            d.words[1].pos = pos;
+            resolve(&d, &sentences::split(&d))[0].label.clone()
+        };
+        assert_eq!(label_with(Some("VBP")), "PER");
+        assert_eq!(label_with(Some("NNS")), "MISC");
+        assert_eq!(label_with(None), "MISC");
     }
 
     #[test]

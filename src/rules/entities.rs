@@ -247,11 +247,8 @@ fn same_sentence(doc: &Doc, sentences: &[Sentence], end: usize, start: usize) ->
 }
 
 /// Capitalised words that head an institution's name (`data/institution_heads.tsv`).
-static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/institution_heads.tsv"))
-        .map(|cols| cols[0])
-        .collect()
-});
+static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/institution_heads.tsv")));
 
 /// The model often splits a long institution's name at its function words: "Brazilian
 /// Institute" + "Geography and Statistics". Two mentions in one sentence joined by "for", "of"
@@ -313,11 +310,8 @@ fn join_split_organisations(
 
 /// Capitalised words that are no names (`data/not_names.tsv`), spelt exactly: "PCs" is not a
 /// name, the union "PCS" is.
-static NOT_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/not_names.tsv"))
-        .map(|cols| cols[0])
-        .collect()
-});
+static NOT_NAMES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/not_names.tsv")));
 
 /// Whether a mention's text can be a name: not lowercase ("dotcom"; CJK names, without case,
 /// pass), not a common noun the model tags ("Cabinet", "MPs"), not an honorific alone ("Ms").
@@ -361,11 +355,8 @@ fn trim_edges(text: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// Prefixes hyphenated onto a name that are not part of it (`data/hyphen_prefixes.tsv`).
-static HYPHEN_PREFIXES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/hyphen_prefixes.tsv"))
-        .map(|cols| cols[0])
-        .collect()
-});
+static HYPHEN_PREFIXES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/hyphen_prefixes.tsv")));
 
 /// "listed", but not "van Dorp" ("Ross-van Dorp").
 fn is_lowercase_word(s: &str) -> bool {
@@ -507,11 +498,8 @@ fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
 }
 
 /// Nouns that introduce a work's title (`data/work_nouns.tsv`).
-static WORK_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/work_nouns.tsv"))
-        .map(|cols| cols[0])
-        .collect()
-});
+static WORK_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/work_nouns.tsv")));
 
 /// A name right after a work noun ("thriller White Noise") is a work's title, MISC, and so is
 /// every mention of the same name. The noun must be lowercase and, where the model tags

@@ -31,14 +31,10 @@ use crate::record::{Approx, Entity, Fact, FactKind, FactValue};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-fn set(data: &'static str) -> HashSet<&'static str> {
-    lexicon::entries(data).map(|c| c[0]).collect()
-}
-
 static AUX: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/aux_words.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/aux_words.tsv")));
 static COUNT_PREDICATES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/count_predicates.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/count_predicates.tsv")));
 /// Measured noun → the unit a bare number of it counts ("death toll" → "person").
 static MEASURES: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
     lexicon::entries(include_str!("data/measure_nouns.tsv"))
@@ -53,9 +49,9 @@ static CHANGES: LazyLock<HashMap<String, bool>> = LazyLock::new(|| {
 });
 
 static CLAUSE_BREAKS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/clause_breaks.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/clause_breaks.tsv")));
 static AGE_JOINS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/age_joins.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/age_joins.tsv")));
 
 fn measured_unit(predicate: &str) -> Option<String> {
     MEASURES

@@ -9,3 +9,8 @@ pub fn entries(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(|line| line.split('\t').map(str::trim).collect())
 }
+
+/// The first column of a lexicon file as a set: a word list.
+pub fn words(data: &'static str) -> std::collections::HashSet<&'static str> {
+    entries(data).map(|cols| cols[0]).collect()
+}

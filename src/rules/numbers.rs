@@ -252,10 +252,6 @@ fn table<V>(data: &'static str, f: impl Fn(&[&'static str]) -> V) -> HashMap<Str
         .collect()
 }
 
-fn set(data: &'static str) -> HashSet<&'static str> {
-    lexicon::entries(data).map(|cols| cols[0]).collect()
-}
-
 static NUMBER_WORDS: LazyLock<HashMap<String, (f64, Class)>> = LazyLock::new(|| {
     table(include_str!("data/number_words.tsv"), |c| {
         let class = match c[2] {
@@ -339,7 +335,7 @@ static COUNTED: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(
 });
 
 static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/function_words.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/function_words.tsv")));
 
 /// Whether `w` (lowercase) is a function word.
 pub fn is_function_word(w: &str) -> bool {
@@ -928,7 +924,7 @@ fn clock_or_ordinal_after(t: &Toks, j: usize) -> bool {
 }
 
 static AGELESS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set(include_str!("data/ageless_nouns.tsv")));
+    LazyLock::new(|| lexicon::words(include_str!("data/ageless_nouns.tsv")));
 
 /// "a 40-year-old trade embargo": the noun after "N-year-old" is a thing, not a person.
 fn ageless(t: &Toks, k: usize) -> bool {

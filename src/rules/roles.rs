@@ -561,6 +561,18 @@ impl<'d, 'a> View<'d, 'a> {
         if end == first {
             return None;
         }
+        // "Dutch football federation (KNVB) spokesman": a bracketed name before the title.
+        if end >= first + 3 && self.word(end - 1) == ")" {
+            if let Some(m) = self.mention_ending(end - 1) {
+                let mention = &self.mentions[m];
+                if mention.start > first
+                    && self.word(mention.start - 1) == "("
+                    && matches!(self.label(m), ORGANISATION | PLACE)
+                {
+                    return Some((mention.start - 1, Some(Org::Entity(mention.entity))));
+                }
+            }
+        }
         if let Some(m) = self.mention_ending(end) {
             let mention = &self.mentions[m];
             let org = match self.label(m) {
@@ -966,6 +978,17 @@ mod tests {
 
     #[test]
     fn descriptions_and_relations() {
+        // entertainment/abba-queen-enters-music-rich-list.txt: "mogul" takes its modifier.
+        let (roles, _) = roles_of(
+            "But Pop Idol mogul Simon Fuller has seen his wealth plummet. Music mogul Tony Wilson agreed.",
+            &[("Pop Idol", "ORG"), ("Simon Fuller", "PER"), ("Tony Wilson", "PER")],
+        );
+        let titles: Vec<(&str, &str)> =
+            roles.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+        assert_eq!(
+            titles,
+            [("Simon Fuller", "mogul"), ("Tony Wilson", "music mogul")]
+        );
         // BBC entertainment and news: descriptions take the org or country before them.
         let (roles, _) = roles_of(
             "The Manchester suicide bomber Salman Abedi was 22. Hollywood star Tom Cruise and his brother-in-law Peter Smith arrived.",
@@ -1376,6 +1399,35 @@ mod tests {
         );
         let titles: Vec<(&str, bool)> = roles.iter().map(|r| (r.1.as_str(), r.3)).collect();
         assert_eq!(titles, [("chairman", true), ("chief executive", true)]);
+        // A bracketed acronym names the organisation (sport/legendary-dutch-boss-michels-dies.txt).
+        let text = "Michels had recently undergone heart surgery and Dutch football federation (KNVB) spokesman Frank Huizinga said: \"He was one of the best coaches.\"";
+        let (roles, _) = roles_of(
+            text,
+            &[
+                ("Michels", "PER"),
+                ("KNVB", "ORG"),
+                ("Frank Huizinga", "PER"),
+            ],
+        );
+        assert_eq!(
+            roles,
+            [role(
+                "Frank Huizinga",
+                "spokesman",
+                Some("KNVB"),
+                false,
+                "(KNVB) spokesman Frank Huizinga"
+            )]
+        );
+        // A bracketed person is no organisation.
+        let (roles, _) = roles_of(
+            "The singer (Madonna) spokesman Liz Rosenberg said so.",
+            &[("Madonna", "PER"), ("Liz Rosenberg", "PER")],
+        );
+        assert_eq!(
+            roles.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
+            [None]
+        );
     }
 
     #[test]

@@ -78,6 +78,7 @@ pub fn resolve(doc: &Doc, sentences: &[Sentence]) -> Vec<Entity> {
     let mut candidates = candidates(doc, sentences);
     reconcile_labels(&mut candidates);
     works_are_miscellaneous(doc, &mut candidates);
+    brand_styled_names_are_organisations(doc, &mut candidates);
     known_names_take_their_label(&mut candidates);
     let nicknames = link_nicknames(&mut candidates);
     let mut clusters = Clusters::new(candidates.len());
@@ -522,6 +523,37 @@ fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
         .collect();
     for c in candidates.iter_mut().filter(|c| titles.contains(&c.tokens)) {
         c.label = MISCELLANEOUS;
+    }
+}
+
+/// Surname beginnings before an inner capital (`data/surname_prefixes.tsv`).
+static SURNAME_PREFIXES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/surname_prefixes.tsv")));
+
+/// The model takes one-word names with an inner capital for people ("YouGov",
+/// "CommunicateResearch"); they are brand styling, an organisation's, unless the capital
+/// follows a surname prefix ("McCartney", "DiCaprio").
+fn brand_styled_names_are_organisations(doc: &Doc, candidates: &mut [Candidate]) {
+    for c in candidates
+        .iter_mut()
+        .filter(|c| c.label == PERSON && c.tokens.len() == 1)
+    {
+        let name = &doc.text[c.name_start..c.end];
+        let inner_capital = name
+            .char_indices()
+            .skip(1)
+            .find(|&(_, ch)| ch.is_uppercase())
+            .map(|(i, _)| i);
+        // "YouGov": a capital, lowercase letters, another capital ("ALAN" is no styling).
+        let brand = inner_capital.is_some_and(|i| {
+            i > 1
+                && name.chars().all(char::is_alphabetic)
+                && name[1..i].chars().all(char::is_lowercase)
+                && !SURNAME_PREFIXES.contains(&name[..i])
+        });
+        if brand {
+            c.label = ORGANISATION;
+        }
     }
 }
 
@@ -1033,6 +1065,38 @@ mod tests {
         assert_eq!(label_with(Some("VBP")), "PER");
         assert_eq!(label_with(Some("NNS")), "MISC");
         assert_eq!(label_with(None), "MISC");
+    }
+
+    #[test]
+    fn brand_styled_one_word_names_are_organisations() {
+        // politics/blair-damaged-by-blunkett-row.txt: the model tags the pollsters PER.
+        let text = "A YouGov poll and a CommunicateResearch survey agree, as do McCartney, DiCaprio, LeBlanc, MacArthur and ALAN.";
+        let mentions = [
+            ("YouGov", "PER"),
+            ("CommunicateResearch", "PER"),
+            ("McCartney", "PER"),
+            ("DiCaprio", "PER"),
+            ("LeBlanc", "PER"),
+            ("MacArthur", "PER"),
+            ("ALAN", "PER"),
+        ];
+        let labels: Vec<(String, String)> = resolve_text(text, &mentions)
+            .into_iter()
+            .map(|e| (e.name, e.label))
+            .collect();
+        let expected = [
+            ("YouGov", "ORG"),
+            ("CommunicateResearch", "ORG"),
+            ("McCartney", "PER"),
+            ("DiCaprio", "PER"),
+            ("LeBlanc", "PER"),
+            ("MacArthur", "PER"),
+            ("ALAN", "PER"),
+        ];
+        assert_eq!(
+            labels,
+            expected.map(|(n, l)| (n.to_string(), l.to_string()))
+        );
     }
 
     #[test]

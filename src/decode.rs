@@ -48,13 +48,26 @@ impl LabelScheme {
         self.tags.is_empty()
     }
 
-    fn allowed(&self, prev: Option<Tag>, next: Tag) -> bool {
+    /// The log-weight of tag `next` after `prev` (`None`: the document's start); `None` when
+    /// BIO forbids it.
+    fn transition(&self, prev: Option<Tag>, next: Tag) -> Option<f32> {
+        let prev_type = match prev {
+            Some(Tag::Begin(p) | Tag::Inside(p)) => Some(p),
+            _ => None,
+        };
         match next {
-            Tag::Inside(t) => matches!(prev, Some(Tag::Begin(p) | Tag::Inside(p)) if p == t),
-            _ => true,
+            Tag::Inside(t) => (prev_type == Some(t)).then_some(0.0),
+            Tag::Begin(t) if prev_type == Some(t) => Some(SAME_TYPE_RESTART),
+            _ => Some(0.0),
         }
     }
 }
+
+/// Log-weight of a B-X right after a word of type X: a new name of the same type with nothing
+/// between. The model's per-word labels often split one name so ("The" B-ORG, "Bank" B-ORG,
+/// "of England" I-ORG) where the names are one or the first word is none. In CoNLL-2003 train
+/// a word of type X after one of type X starts a new name 70 times in 10,614: ln(70/10614).
+const SAME_TYPE_RESTART: f32 = -5.02;
 
 /// A decoded mention over words `first..=last`.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +102,8 @@ pub fn argmax(row: ArrayView1<f32>) -> usize {
         .0
 }
 
-/// Constrained Viterbi: the most probable label sequence in which every I-X follows B-X or I-X.
+/// Constrained Viterbi: the most probable label sequence in which every I-X follows B-X or I-X,
+/// a same-type B-X after X weighed by [`SAME_TYPE_RESTART`].
 /// `log_probs` is `[words, labels]`.
 pub fn decode(scheme: &LabelScheme, log_probs: ArrayView2<f32>) -> Vec<WordMention> {
     let (n, labels) = log_probs.dim();
@@ -99,8 +113,8 @@ pub fn decode(scheme: &LabelScheme, log_probs: ArrayView2<f32>) -> Vec<WordMenti
     let mut best = vec![f32::NEG_INFINITY; labels];
     let mut back = vec![0u32; n * labels];
     for (j, tag) in scheme.tags.iter().enumerate() {
-        if scheme.allowed(None, *tag) {
-            best[j] = log_probs[[0, j]];
+        if let Some(weight) = scheme.transition(None, *tag) {
+            best[j] = weight + log_probs[[0, j]];
         }
     }
     let mut next = vec![f32::NEG_INFINITY; labels];
@@ -110,10 +124,8 @@ pub fn decode(scheme: &LabelScheme, log_probs: ArrayView2<f32>) -> Vec<WordMenti
                 .tags
                 .iter()
                 .enumerate()
-                .filter(|(p, prev)| {
-                    best[*p] > f32::NEG_INFINITY && scheme.allowed(Some(**prev), tag)
-                })
-                .map(|(p, _)| (p, best[p]))
+                .filter(|(p, _)| best[*p] > f32::NEG_INFINITY)
+                .filter_map(|(p, prev)| Some((p, best[p] + scheme.transition(Some(*prev), tag)?)))
                 .fold((0, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
             next[j] = score + log_probs[[i, j]];
             back[i * labels + j] = from as u32;
@@ -212,14 +224,36 @@ mod tests {
 
     #[test]
     fn adjacent_mentions_and_document_end() {
+        // Two names of one type side by side only when the model is sure of it.
         let lp = log_probs(&[
             [0.0, 0.9, 0.0, 0.1, 0.0],
-            [0.0, 0.9, 0.1, 0.0, 0.0],
+            [0.0, 0.999, 0.001, 0.0, 0.0],
             [0.0, 0.0, 0.9, 0.0, 0.1],
         ]);
         let m = decode(&scheme(), lp.view());
         let spans: Vec<_> = m.iter().map(|m| (m.first, m.last)).collect();
         assert_eq!(spans, vec![(0, 0), (1, 2)]);
+        // Of different types, no weight: "London" B-LOC "Tory" B-ORG.
+        let lp = log_probs(&[[0.0, 0.6, 0.0, 0.4, 0.0], [0.0, 0.0, 0.2, 0.8, 0.0]]);
+        let m = decode(&scheme(), lp.view());
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn a_name_split_by_the_model_is_one_or_drops_its_first_word() {
+        // BBC "The Bank of England": "The" B-ORG .52 / O .45, "Bank" B-ORG .86 / I-ORG .14.
+        let lp = log_probs(&[
+            [0.45, 0.0, 0.0, 0.52, 0.03],
+            [0.0, 0.0, 0.0, 0.86, 0.14],
+            [0.0, 0.0, 0.0, 0.0, 1.0],
+        ]);
+        let m = decode(&scheme(), lp.view());
+        let spans: Vec<_> = m.iter().map(|m| (m.first, m.last)).collect();
+        assert_eq!(spans, vec![(1, 2)]);
+        // "Man Utd" as B-ORG B-ORG with I-ORG close behind: one name.
+        let lp = log_probs(&[[0.1, 0.0, 0.0, 0.9, 0.0], [0.0, 0.0, 0.0, 0.6, 0.4]]);
+        let m = decode(&scheme(), lp.view());
+        assert_eq!((m.len(), m[0].first, m[0].last), (1, 0, 1));
     }
 
     #[test]

@@ -5,20 +5,30 @@ from seqeval.metrics import classification_report
 from data import NER_LABELS
 
 
-def transition_mask(labels):
+# Log-weight of B-X right after a word of type X, as src/decode.rs (SAME_TYPE_RESTART): in
+# CoNLL-2003 train a word of type X after one of type X starts a new name 70 times in 10,614.
+SAME_TYPE_RESTART = -5.02
+
+
+def transitions(labels):
+    """[from, to] log-weights and start weights: BIO forbids I-X except after B-X/I-X; a
+    same-type B-X after X is weighed down."""
     n = len(labels)
-    allowed = np.ones((n, n), dtype=bool)  # [from, to]
-    start = np.ones(n, dtype=bool)
+    trans = np.zeros((n, n))
+    start = np.zeros(n)
     for j, lj in enumerate(labels):
+        for i, li in enumerate(labels):
+            same_type = li != "O" and li[2:] == lj[2:]
+            if lj.startswith("I-") and not same_type:
+                trans[i, j] = -1e9
+            elif lj.startswith("B-") and same_type:
+                trans[i, j] = SAME_TYPE_RESTART
         if lj.startswith("I-"):
-            start[j] = False
-            for i, li in enumerate(labels):
-                if li[2:] != lj[2:] or li == "O":
-                    allowed[i, j] = False
-    return np.where(allowed, 0.0, -1e9), np.where(start, 0.0, -1e9)
+            start[j] = -1e9
+    return trans, start
 
 
-TRANS, START = transition_mask(NER_LABELS)
+TRANS, START = transitions(NER_LABELS)
 
 
 def log_softmax(x):

@@ -25,17 +25,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         let id = table.names.len();
         table.names.push(cols[0]);
         table.by_name.insert(key(cols[0]), id);
-        let list = |i: usize| {
-            cols.get(i)
-                .into_iter()
-                .flat_map(|c| c.split(','))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        for adjective in list(1) {
+        for adjective in lexicon::list(&cols, 1) {
             table.adjectives.insert(adjective, id);
         }
-        for name in list(2) {
+        for name in lexicon::list(&cols, 2) {
             table.by_name.insert(key(name), id);
         }
     }

@@ -10,6 +10,17 @@ pub fn entries(data: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|line| line.split('\t').map(str::trim).collect())
 }
 
+/// Column `i` of an entry as a comma-separated list, items trimmed, empty ones dropped; empty
+/// when the entry has no such column.
+pub fn list<'a>(cols: &[&'a str], i: usize) -> impl Iterator<Item = &'a str> {
+    cols.get(i)
+        .copied()
+        .into_iter()
+        .flat_map(|c| c.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// The first column of a lexicon file as a set: a word list.
 pub fn words(data: &'static str) -> std::collections::HashSet<&'static str> {
     entries(data).map(|cols| cols[0]).collect()

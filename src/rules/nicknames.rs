@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 static CLUBS: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new(|| {
     let mut clubs: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     for cols in lexicon::entries(include_str!("data/club_nicknames.tsv")) {
-        let names = cols[1].split(',').map(names::key).collect();
+        let names = lexicon::list(&cols, 1).map(names::key).collect();
         clubs.entry(names::key(cols[0])).or_default().push(names);
     }
     clubs

@@ -292,10 +292,9 @@ pub struct Currency {
 static CURRENCIES: LazyLock<HashMap<String, &'static Currency>> = LazyLock::new(|| {
     let mut map = HashMap::new();
     for cols in lexicon::entries(include_str!("data/currencies.tsv")) {
-        let countries = cols
-            .get(2)
-            .map(|c| c.split(',').filter_map(|kv| kv.split_once('=')).collect())
-            .unwrap_or_default();
+        let countries = lexicon::list(&cols, 2)
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
         let (iso, per) = match cols[1].split_once("/") {
             Some((iso, div)) => (
                 iso,
@@ -308,7 +307,7 @@ static CURRENCIES: LazyLock<HashMap<String, &'static Currency>> = LazyLock::new(
             per,
             countries,
         }));
-        for form in cols[0].split(',') {
+        for form in lexicon::list(&cols, 0) {
             map.insert(form.to_lowercase(), cur);
         }
     }

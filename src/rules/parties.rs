@@ -10,8 +10,7 @@ use std::sync::LazyLock;
 static PARTIES: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
     let mut by_name = HashMap::new();
     for (party, cols) in lexicon::entries(include_str!("data/parties.tsv")).enumerate() {
-        let others = cols.get(1).map_or(Vec::new(), |c| c.split(',').collect());
-        for name in std::iter::once(cols[0]).chain(others) {
+        for name in std::iter::once(cols[0]).chain(lexicon::list(&cols, 1)) {
             by_name.insert(names::key(name), party);
         }
     }

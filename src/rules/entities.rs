@@ -479,15 +479,14 @@ fn reconcile_labels(candidates: &mut [Candidate]) {
 /// document name one club: pairs (nickname, club mention) to join, the nickname relabelled ORG.
 /// A nickname whose document names two of its clubs, or none, is left alone.
 fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
+    let keys: Vec<String> = candidates.iter().map(|c| c.tokens.join(" ")).collect();
     let mut links = Vec::new();
     for i in 0..candidates.len() {
-        let clubs = nicknames::clubs_of(&candidates[i].tokens.join(" "));
-        let named: Vec<usize> = clubs
+        let named: Vec<usize> = nicknames::clubs_of(&keys[i])
             .iter()
             .filter_map(|club_names| {
-                candidates.iter().position(|c| {
-                    c.label == ORGANISATION && club_names.contains(&c.tokens.join(" "))
-                })
+                (0..candidates.len())
+                    .find(|&j| candidates[j].label == ORGANISATION && club_names.contains(&keys[j]))
             })
             .collect();
         if let [club] = named[..] {

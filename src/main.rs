@@ -44,8 +44,10 @@ struct ModelArgs {
     /// Threads for the model and for the other stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Windows (of up to 256 tokens) per model call. Peak memory grows about 14 MB per window
-    /// of batch with the default model, and larger batches were no faster on 2 cores.
+    /// Windows (of up to 256 tokens) per model call. Keep 1 with the int8 default model: it
+    /// quantises activations per call, so batching makes a document's labels depend on its
+    /// neighbours. Larger batches (about 14 MB more memory per window) pay off with fp32
+    /// models on a GPU.
     #[arg(long, default_value_t = Options::default().batch_size)]
     batch_size: usize,
 }

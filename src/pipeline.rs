@@ -25,7 +25,11 @@ use std::time::Instant;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Windows per model call.
+    /// Windows per model call. The default int8 model quantises its activations with one scale
+    /// per call, so a window batched with other documents' windows can come out labelled
+    /// differently than alone (133 of 490 BBC business documents did at 4 a call). One window
+    /// a call makes a document's record independent of the rest of the corpus, at no cost in
+    /// speed on 2 cores; larger batches are for fp32 models on a GPU.
     pub batch_size: usize,
     /// Documents are handed between stages in chunks of about this much text.
     pub chunk_bytes: usize,
@@ -37,7 +41,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            batch_size: 4,
+            batch_size: 1,
             chunk_bytes: 256 * 1024,
             rules: true,
         }

@@ -6,6 +6,7 @@ mod common;
 use common::{default_model, pipeline, repo_path};
 use factx::eval;
 use factx::input::{read_records, Input};
+use factx::pipeline::Options;
 use factx::record::{Approx, FactKind, FactValue, Record};
 use serde_json::Value;
 
@@ -27,7 +28,7 @@ fn seed_record() -> Record {
             Input::Failed(r) => panic!("seed unreadable: {:?}", r.errors),
         })
         .collect();
-    pipeline(&default_model(), 4)
+    pipeline(&default_model(), Options::default().batch_size)
         .annotate(docs)
         .unwrap()
         .remove(0)
@@ -190,7 +191,11 @@ fn conll_dev_f1_holds() {
 #[test]
 fn held_out_fixture_scores_hold() {
     let gold = read_records(&repo_path("tests/fixtures/gold.jsonl")).unwrap();
-    let pred = eval::predict(&mut pipeline(&default_model(), 4), &gold).unwrap();
+    let pred = eval::predict(
+        &mut pipeline(&default_model(), Options::default().batch_size),
+        &gold,
+    )
+    .unwrap();
     let report = serde_json::to_value(eval::score_half(&gold, &pred, "heldout")).unwrap();
     let recorded = recorded();
     let mut failures = Vec::new();
@@ -210,4 +215,20 @@ fn held_out_fixture_scores_hold() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The int8 model quantises its activations per call: with the default options a document's
+/// record must be the same whether it runs alone or among other documents.
+#[test]
+fn a_record_does_not_depend_on_the_other_documents() {
+    let gold = read_records(&repo_path("tests/fixtures/gold.jsonl")).unwrap();
+    let docs = &gold[..12];
+    let mut pipeline = pipeline(&default_model(), Options::default().batch_size);
+    let together = eval::predict(&mut pipeline, docs).unwrap();
+    for (doc, record) in docs.iter().zip(&together) {
+        let alone = eval::predict(&mut pipeline, std::slice::from_ref(doc))
+            .unwrap()
+            .remove(0);
+        assert_eq!(&alone, record, "{}", record.id);
+    }
 }

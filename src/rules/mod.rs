@@ -5,6 +5,7 @@ pub mod dates;
 pub mod demonyms;
 pub mod entities;
 pub mod facts;
+pub mod known_names;
 pub mod lexicon;
 pub mod names;
 pub mod nicknames;

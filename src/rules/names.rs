@@ -81,6 +81,11 @@ pub fn is_apostrophe(word: &str) -> bool {
     matches!(word, "’" | "'")
 }
 
+/// The straight and the curly apostrophe, which news text uses interchangeably.
+pub fn is_apostrophe_char(c: char) -> bool {
+    matches!(c, '’' | '\'')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

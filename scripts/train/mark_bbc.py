@@ -1,6 +1,6 @@
 """mark_bbc.py SOURCE SPEC.tsv OUT_FILE: writes the source document with mentions marked [[LABEL|surface]].
 
-SOURCE: path relative to /work/shared/data/bbc-news (e.g. tech/foo.txt).
+SOURCE: path relative to ../shared/data/bbc-news beside the checkout (e.g. tech/foo.txt).
 SPEC.tsv: one mention string a line: surface<TAB>LABEL[<TAB>skip=N,M]. Every whole-word
 occurrence of surface (not letter/digit right before or after) is marked, longer surfaces first;
 an occurrence inside an already marked longer mention is not counted. skip= lists occurrence
@@ -8,7 +8,8 @@ numbers (1-based, in text order, among that surface's countable occurrences) to 
 e.g. the month "May" when "May" is also a person. Prints each surface's occurrences with
 context, so you can check them, then writes OUT_FILE."""
 import re, sys, os
-SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'data', 'bbc-news')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import BBC_NEWS as SRC
 src_rel, spec_path, out = sys.argv[1:4]
 text = open(os.path.join(SRC, src_rel), encoding='utf-8').read()
 specs = []
@@ -26,7 +27,6 @@ for n, line in enumerate(open(spec_path, encoding='utf-8'), 1):
 claimed = []  # (start, end, label)
 for surface, label, skip in sorted(specs, key=lambda s: -len(s[0])):
     k = 0
-    found = 0
     for m in re.finditer(re.escape(surface), text):
         a, b = m.start(), m.end()
         if (a > 0 and text[a - 1].isalnum()) or (b < len(text) and text[b].isalnum()):
@@ -38,7 +38,7 @@ for surface, label, skip in sorted(specs, key=lambda s: -len(s[0])):
         mark = 'skip' if k in skip else label
         print(f'{surface!r} #{k} -> {mark}: ...{ctx}...')
         if k not in skip:
-            claimed.append((a, b, label)); found += 1
+            claimed.append((a, b, label))
     if k == 0:
         print(f'WARNING: {surface!r} not found as a whole word')
 claimed.sort()

@@ -232,11 +232,7 @@ fn ends_noun_phrase(rest: &str) -> bool {
 /// mention of exactly the name stays, and takes the lexicon's label later.)
 fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candidate>) {
     let (text, words) = (doc.text, &doc.words);
-    let sentence_starts: HashSet<usize> = sentences.iter().map(|s| s.words.start).collect();
-    let joined = |left: usize, right: usize| {
-        let gap = &text[words[left].end..words[right].start];
-        !gap.is_empty() && gap.chars().all(|c| c == ' ')
-    };
+    let joined = |left: usize, right: usize| spaced(&text[words[left].end..words[right].start]);
     let capitalised = |k: usize| {
         text[words[k].start..]
             .chars()
@@ -246,7 +242,7 @@ fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candi
     let mut k = 0;
     while k < words.len() {
         let start = words[k].start;
-        let Some((end, name)) = known_names::at(text, start) else {
+        let Some((end, name)) = known_names::at(text, &words[k]) else {
             k += 1;
             continue;
         };
@@ -257,7 +253,7 @@ fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candi
             && joined(k - 1, k)
             && capitalised(k - 1)
             && &text[words[k - 1].start..words[k - 1].end] != "The"
-            && !sentence_starts.contains(&(k - 1));
+            && !starts_sentence(sentences, k - 1);
         let inside: Vec<usize> = (0..candidates.len())
             .filter(|&i| candidates[i].start < end && start < candidates[i].end)
             .collect();
@@ -362,12 +358,22 @@ fn extend_work_titles(
         let tagged = (0..spans.len()).find(|&j| spans[j] == (the, the + "The".len()));
         let k = doc.words.partition_point(|w| w.start < the);
         let is_word = doc.words.get(k).is_some_and(|w| w.start == the);
-        if tagged.is_some() || (is_word && !sentences.iter().any(|s| s.words.start == k)) {
+        if tagged.is_some() || (is_word && !starts_sentence(sentences, k)) {
             spans[i].0 = the;
             absorbed.extend(tagged);
         }
     }
     absorbed
+}
+
+/// Word `k` is the first of a sentence.
+fn starts_sentence(sentences: &[Sentence], k: usize) -> bool {
+    sentences.iter().any(|s| s.words.start == k)
+}
+
+/// Words separated by spaces only: no line break, no punctuation.
+fn spaced(gap: &str) -> bool {
+    !gap.is_empty() && gap.chars().all(|c| c == ' ')
 }
 
 /// The words ending at byte `end` and starting at byte `start` lie in one sentence.
@@ -670,7 +676,7 @@ fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
             let after_noun = at.checked_sub(1).is_some_and(|k| {
                 let word = &doc.words[k];
                 let gap = &doc.text[word.end..c.start];
-                !gap.is_empty() && gap.chars().all(|ch| ch == ' ') && is_work_noun(word)
+                spaced(gap) && is_work_noun(word)
             });
             after_noun || (!c.honorific && described_as_work(doc, c.end, &is_work_noun))
         })

@@ -5,6 +5,7 @@
 
 use super::lexicon;
 use super::names;
+use crate::doc::{split_words, Word};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -26,9 +27,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         table.labels.push(cols[1]);
         for form in std::iter::once(cols[0]).chain(lexicon::list(&cols, 2)) {
             table.by_key.insert(names::key(form), name);
+            let first = split_words(form).next().map_or(form, |(s, e)| &form[s..e]);
             table
                 .forms_by_first_word
-                .entry(first_word(form))
+                .entry(first)
                 .or_default()
                 .push((form, name));
         }
@@ -38,15 +40,6 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     }
     table
 });
-
-/// The text's first word as the tokenizer splits words: up to the first character that is not
-/// a letter or digit ("Hallowe" of "Hallowe'en").
-fn first_word(text: &str) -> &str {
-    let end = text
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(text.len());
-    &text[..end]
-}
 
 /// The known name a name key refers to ("oscar" and "academy awards" are the Oscars).
 pub fn of_name(name_key: &str) -> Option<usize> {
@@ -58,14 +51,15 @@ pub fn label(name: usize) -> &'static str {
     TABLE.labels[name]
 }
 
-/// The longest known name written in `text` from byte `at`, where a word starts: its end
-/// (a byte offset) and the name. Spelling must match exactly, apostrophes either way round
-/// ("Alzheimer’s"); the match ends where a word ends.
-pub fn at(text: &str, at: usize) -> Option<(usize, usize)> {
-    let rest = &text[at..];
-    let forms = TABLE.forms_by_first_word.get(first_word(rest))?;
+/// The longest known name written in `text` from `word` on: its end (a byte offset) and the
+/// name. Spelling must match exactly, apostrophes either way round ("Alzheimer’s"); the match
+/// ends where a word ends. Forms are looked up by their first word as the tokenizer splits
+/// words ("Hallowe" of "Hallowe'en").
+pub fn at(text: &str, word: &Word) -> Option<(usize, usize)> {
+    let forms = TABLE.forms_by_first_word.get(&text[word.start..word.end])?;
+    let rest = &text[word.start..];
     forms.iter().find_map(|&(form, name)| {
-        let end = at + matched_len(rest, form)?;
+        let end = word.start + matched_len(rest, form)?;
         let word_ends = !text[end..]
             .chars()
             .next()
@@ -112,6 +106,11 @@ mod tests {
     #[test]
     fn the_longest_form_that_ends_a_word() {
         let text = "on Christmas Day, and Christmas. Christmases; Alzheimer’s.";
+        let doc = crate::doc::Doc::from_text(text, None, Vec::new());
+        let at = |text: &str, start: usize| {
+            let word = doc.words.iter().find(|w| w.start == start).unwrap();
+            at(text, word)
+        };
         let (end, name) = at(text, 3).unwrap();
         assert_eq!(&text[3..end], "Christmas Day");
         assert_eq!(of_name("christmas day"), Some(name));

@@ -29,6 +29,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Score the pipeline against hand-labelled records or CoNLL data.
     Eval(EvalArgs),
+    /// List the named rules, stage by stage in the order they run, with an example of each.
+    Rules,
 }
 
 #[derive(Args)]
@@ -69,6 +71,9 @@ struct ExtractArgs {
     /// Documents larger than this many bytes become error records instead of being read.
     #[arg(long, default_value_t = 32 << 20)]
     max_doc_bytes: usize,
+    /// Name the rule behind each role and fact (`rule`, and `entity_rule` for a fact's entity).
+    #[arg(long)]
+    explain: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -97,6 +102,9 @@ struct EvalArgs {
     /// rules be tuned on the tune half's errors, never on the held-out half's.
     #[arg(long, value_parser = ["tune", "heldout"], conflicts_with = "conll")]
     half: Option<String>,
+    /// Score with these rules switched off (names as `--explain` prints them; docs/RULES.md).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["conll", "pred"])]
+    without: Vec<String>,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -106,6 +114,7 @@ fn main() {
     let result = match cli.command {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => eval(args),
+        Command::Rules => list_rules(),
     };
     if let Err(e) = result {
         eprintln!("factx: {e:#}");
@@ -118,7 +127,7 @@ fn default_model() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6")
 }
 
-fn load_pipeline(args: &ModelArgs, rules: bool) -> Result<Pipeline> {
+fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -129,15 +138,18 @@ fn load_pipeline(args: &ModelArgs, rules: bool) -> Result<Pipeline> {
     let path = args.model.clone().unwrap_or_else(default_model);
     let options = Options {
         batch_size: args.batch_size,
-        rules,
-        ..Options::default()
+        ..options
     };
     pipeline::load(&path, args.backend, &args.device, threads, options)
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
     let sources = input::sources(&args.inputs)?;
-    let mut pipeline = load_pipeline(&args.model, true)?;
+    let options = Options {
+        explain: args.explain,
+        ..Options::default()
+    };
+    let mut pipeline = load_pipeline(&args.model, options)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path)
@@ -196,6 +208,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
     Ok(())
 }
 
+fn list_rules() -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for rule in factx::rules::catalogue() {
+        writeln!(out, "{}\t{}\t{}", rule.stage, rule.name, rule.example)?;
+    }
+    Ok(())
+}
+
 fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
     let bar = match total_bytes {
         Some(total) => ProgressBar::new(total).with_style(
@@ -224,7 +244,11 @@ fn eval(args: EvalArgs) -> Result<()> {
 /// NER alone, as CoNLL scores it: the model's mentions without the rules stages.
 fn eval_conll(args: &EvalArgs, path: &std::path::Path) -> Result<()> {
     let docs = conll::read(path)?;
-    let mut pipeline = load_pipeline(&args.model, false)?;
+    let options = Options {
+        rules: false,
+        ..Options::default()
+    };
+    let mut pipeline = load_pipeline(&args.model, options)?;
     let report =
         conll::evaluate(&mut pipeline, &docs).with_context(|| format!("{}", path.display()))?;
     if args.json {
@@ -240,7 +264,15 @@ fn eval_gold(args: &EvalArgs, gold_path: &std::path::Path) -> Result<()> {
     let gold = input::read_records(gold_path)?;
     let pred = match &args.pred {
         Some(path) => input::read_records(path)?,
-        None => eval::predict(&mut load_pipeline(&args.model, true)?, &gold)?,
+        None => {
+            // The rule names let the error listing group errors by rule.
+            let options = Options {
+                switches: factx::rules::Switches::without(&args.without)?,
+                explain: true,
+                ..Options::default()
+            };
+            eval::predict(&mut load_pipeline(&args.model, options)?, &gold)?
+        }
     };
     let halves: Vec<&str> = ["tune", "heldout"]
         .into_iter()

@@ -108,6 +108,8 @@ mod tests {
                 start: fs,
                 end: fe,
                 text: "£1.8m".into(),
+                rule: None,
+                entity_rule: None,
             }],
         };
         let record = record(doc, annotations, vec![]);

@@ -12,7 +12,7 @@ use crate::model::spec::ModelSpec;
 use crate::model::{Backend, Batch};
 use crate::output;
 use crate::record::{Record, RecordError};
-use crate::rules;
+use crate::rules::{self, Switches};
 use crate::tokenize::{EncodedDoc, Encoder, Window};
 use anyhow::{anyhow, Result};
 use crossbeam_channel::bounded;
@@ -23,7 +23,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Windows per model call. The default int8 model quantises its activations with one scale
     /// per call, so a window batched with other documents' windows can come out labelled
@@ -36,6 +36,10 @@ pub struct Options {
     /// Run the rules stages; without them each mention is its own entity (NER alone, as the
     /// CoNLL evaluation scores the model).
     pub rules: bool,
+    /// Rules switched off (`factx eval --without`): ablation.
+    pub switches: Switches,
+    /// Keep the name of the rule behind each role and fact in the record (`--explain`).
+    pub explain: bool,
 }
 
 impl Default for Options {
@@ -44,6 +48,8 @@ impl Default for Options {
             batch_size: 1,
             chunk_bytes: 256 * 1024,
             rules: true,
+            switches: Switches::default(),
+            explain: false,
         }
     }
 }
@@ -163,7 +169,7 @@ impl Pipeline {
             stats,
         } = self;
         let (encoder, scheme, spec, options, stats) =
-            (&*encoder, &*scheme, &*spec, *options, &*stats);
+            (&*encoder, &*scheme, &*spec, &*options, &*stats);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 for items in chunks(inputs, options.chunk_bytes) {
@@ -190,7 +196,7 @@ impl Pipeline {
                     let records = chunk
                         .items
                         .into_par_iter()
-                        .map(|item| finish(spec, scheme, options.rules, item, stats))
+                        .map(|item| finish(spec, scheme, options, item, stats))
                         .collect();
                     if records_tx.send(records).is_err() {
                         break;
@@ -391,7 +397,7 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
 fn finish(
     spec: &ModelSpec,
     scheme: &LabelScheme,
-    run_rules: bool,
+    options: &Options,
     item: Item,
     stats: &StageTimes,
 ) -> Record {
@@ -454,13 +460,13 @@ fn finish(
     let started = Instant::now();
     // A bug in a rule must cost one document its resolution, not a corpus run its output.
     let annotate = || {
-        if run_rules {
-            rules::annotate(&doc)
+        if options.rules {
+            rules::annotate(&doc, &options.switches)
         } else {
             rules::unresolved(&doc)
         }
     };
-    let annotations = match std::panic::catch_unwind(AssertUnwindSafe(annotate)) {
+    let mut annotations = match std::panic::catch_unwind(AssertUnwindSafe(annotate)) {
         Ok(annotations) => annotations,
         Err(panic) => {
             let message = panic
@@ -475,6 +481,9 @@ fn finish(
             rules::unresolved(&doc)
         }
     };
+    if !options.explain {
+        annotations.forget_rules();
+    }
     StageTimes::add(&stats.rules_ns, started);
     drop(doc);
     output::record(p.input, annotations, p.errors)

@@ -57,6 +57,9 @@ pub struct Role {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The pattern that stated the role (`factx extract --explain` writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,6 +125,12 @@ pub struct Fact {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The rule that made the fact, and the one that tied it to `entity` (`factx extract
+    /// --explain` writes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_rule: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

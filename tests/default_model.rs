@@ -232,3 +232,104 @@ fn a_record_does_not_depend_on_the_other_documents() {
         assert_eq!(&alone, record, "{}", record.id);
     }
 }
+
+fn factx(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "factx {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `--explain` names a listed rule on every role and fact of the seed and the fixture
+/// documents, and adds nothing else: without the rule names the records are the same.
+#[test]
+fn explain_names_the_rule_behind_every_role_and_fact() {
+    let rules: Vec<String> = factx(&["rules"])
+        .lines()
+        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures.jsonl");
+    let texts: String = read_records(&repo_path("tests/fixtures/gold.jsonl"))
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"id": r.id, "text": r.text}).to_string() + "\n")
+        .collect();
+    std::fs::write(&fixtures, texts).unwrap();
+    let inputs = [
+        repo_path("seeds").to_string_lossy().into_owned(),
+        fixtures.to_string_lossy().into_owned(),
+    ];
+    let extract = |explain: bool| {
+        let mut args = vec!["extract", "--quiet", &inputs[0], &inputs[1]];
+        if explain {
+            args.push("--explain");
+        }
+        factx(&args)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (plain, mut explained) = (extract(false), extract(true));
+    let (mut roles, mut facts, mut ties) = (0, 0, 0);
+    for record in &mut explained {
+        for role in record["roles"].as_array_mut().unwrap() {
+            let rule = role.as_object_mut().unwrap().remove("rule").unwrap();
+            assert!(rules.iter().any(|r| r == &rule), "{rule} is no rule");
+            roles += 1;
+        }
+        for fact in record["facts"].as_array_mut().unwrap() {
+            let fact = fact.as_object_mut().unwrap();
+            let rule = fact.remove("rule").unwrap();
+            assert!(rules.iter().any(|r| r == &rule), "{rule} is no rule");
+            let tie = fact.remove("entity_rule");
+            assert_eq!(tie.is_some(), !fact["entity"].is_null(), "{fact:?}");
+            if let Some(tie) = tie {
+                assert!(rules.iter().any(|r| r == &tie), "{tie} is no rule");
+                ties += 1;
+            }
+            facts += 1;
+        }
+    }
+    assert_eq!(
+        plain, explained,
+        "--explain changed more than the rule names"
+    );
+    assert!(
+        roles > 50 && facts > 200 && ties > 20,
+        "{roles} roles, {facts} facts, {ties} ties"
+    );
+}
+
+/// `factx eval --without RULE` scores with that rule off, and `--errors` groups the role and
+/// fact errors by rule.
+#[test]
+fn eval_ablates_rules_and_groups_errors_by_rule() {
+    let gold = repo_path("tests/fixtures/gold.jsonl");
+    let gold = gold.to_str().unwrap();
+    let tune_roles = |extra: &[&str]| -> f64 {
+        let mut args = vec!["eval", "--gold", gold, "--json"];
+        args.extend(extra);
+        let report: Value = serde_json::from_str(&factx(&args)).unwrap();
+        number(&report, "/tune/roles/person_title/counts/correct")
+    };
+    let all = tune_roles(&[]);
+    let without = tune_roles(&["--without", "role-pre-nominal,role-appositive"]);
+    assert!(
+        without < all - 5.0,
+        "{without} roles right without, {all} with"
+    );
+    let listing = factx(&["eval", "--gold", gold, "--errors", "--half", "tune"]);
+    let by_rule = listing
+        .split("== errors by rule (roles and facts)\n")
+        .nth(1)
+        .expect("an errors-by-rule section");
+    assert!(by_rule.contains("-- fact-amount"), "{by_rule}");
+    assert!(by_rule.contains("-- (no rule):"), "{by_rule}");
+}

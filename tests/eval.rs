@@ -46,6 +46,8 @@ fn fact(text: &str, kind: FactKind, value: FactValue, surface: &str, entity: Opt
         start,
         end,
         text: surface.into(),
+        rule: None,
+        entity_rule: None,
     }
 }
 
@@ -59,6 +61,7 @@ fn role(text: &str, person: &str, title: &str, org: Option<&str>, surface: &str)
         start,
         end,
         text: surface.into(),
+        rule: None,
     }
 }
 

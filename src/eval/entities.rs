@@ -153,6 +153,7 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> EntitySc
                 text: e.text.clone(),
                 what: format!("{} {}", e.label, e.name),
                 note: String::new(),
+                rule: None,
             });
         }
     }

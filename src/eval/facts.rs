@@ -149,7 +149,17 @@ fn error(kind: ErrorKind, f: &NamedFact, note: String) -> ErrorItem {
         text: f.fact.text.clone(),
         what: describe(f),
         note,
+        rule: rules_of(f.fact),
     }
+}
+
+/// "fact-amount + tie-sentence-subject": what made the fact and what tied it.
+fn rules_of(f: &Fact) -> Option<String> {
+    let rule = f.rule.as_deref()?;
+    Some(match &f.entity_rule {
+        Some(tie) => format!("{rule} + {tie}"),
+        None => rule.to_string(),
+    })
 }
 
 pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> FactScores {

@@ -217,6 +217,7 @@ fn list_errors(
                 text: span_text(record, m.start, m.end),
                 what: m.label.clone(),
                 note,
+                rule: None,
             });
         }
     }

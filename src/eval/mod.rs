@@ -235,6 +235,10 @@ pub struct ErrorItem {
     pub what: String,
     /// How the item relates to the other side ("gold has ORG at 4..9"), when it helps.
     pub note: String,
+    /// The rules behind the predicted role or fact (`fact-amount + tie-sentence-subject`); for
+    /// a missed one, those of the prediction that overlaps it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// One document's gold and prediction. `pred` is `None` when the prediction is missing, which

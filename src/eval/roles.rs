@@ -20,6 +20,7 @@ struct NamedRole {
     start: usize,
     end: usize,
     text: String,
+    rule: Option<String>,
 }
 
 fn named_roles(record: &Record) -> Vec<NamedRole> {
@@ -36,6 +37,7 @@ fn named_roles(record: &Record) -> Vec<NamedRole> {
             start: r.start,
             end: r.end,
             text: r.text.clone(),
+            rule: r.rule.clone(),
         })
         .collect()
 }
@@ -63,6 +65,12 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> RoleScor
         let m = Matching::new(&g3, &p3, same_role);
         pto += m.counts();
         for (kind, r) in m.unmatched(&g3, &p3) {
+            // A missed role is put down to the predicted role stated by the same words.
+            let rule = r.rule.clone().or_else(|| {
+                p3.iter()
+                    .find(|p| super::overlaps((p.start, p.end), (r.start, r.end)))
+                    .and_then(|p| p.rule.clone())
+            });
             let org = r
                 .org
                 .as_deref()
@@ -76,6 +84,7 @@ pub(crate) fn score(docs: &[DocPair], errors: &mut [Vec<ErrorItem>]) -> RoleScor
                 text: r.text.clone(),
                 what: format!("{}: {}{org}", r.person, r.title),
                 note: String::new(),
+                rule,
             });
         }
     }

@@ -1,8 +1,9 @@
 //! The plain-text report: aligned tables of every layer's scores, and the error listing.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{ClassScores, DocErrors, Prf, Report, Scored};
+use super::{ClassScores, DocErrors, ErrorItem, ErrorKind, Layer, Prf, Report, Scored};
 
 /// Aligned columns: the first `left` columns left-aligned (names), the rest right-aligned
 /// (numbers). Widths count chars, so accented text stays aligned (wide CJK glyphs do not).
@@ -268,11 +269,56 @@ impl Report {
             let _ = writeln!(out, "== {}{missing}", doc.id);
             out += &render(&ERROR_HEADERS, &doc.rows(), ERROR_HEADERS.len());
         }
+        out + &self.errors_by_rule()
+    }
+
+    /// The role and fact errors grouped by the rules behind them, most errors first: which
+    /// rule to mend. Misses that no prediction overlaps stand under "(no rule)".
+    fn errors_by_rule(&self) -> String {
+        let mut groups: BTreeMap<&str, Vec<(&str, &ErrorItem)>> = BTreeMap::new();
+        for doc in &self.errors {
+            for e in &doc.items {
+                if matches!(e.layer, Layer::Role | Layer::Fact) {
+                    let rule = e.rule.as_deref().unwrap_or("(no rule)");
+                    groups.entry(rule).or_default().push((&doc.id, e));
+                }
+            }
+        }
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by_key(|(_, items)| std::cmp::Reverse(items.len()));
+        let mut out = String::from("== errors by rule (roles and facts)\n");
+        for (rule, items) in groups {
+            let count = |kind: ErrorKind| items.iter().filter(|(_, e)| e.kind == kind).count();
+            let _ = writeln!(
+                out,
+                "-- {rule}: {} missed, {} spurious, {} wrong",
+                count(ErrorKind::Missed),
+                count(ErrorKind::Spurious),
+                count(ErrorKind::Wrong)
+            );
+            let rows: Vec<Vec<String>> = items
+                .iter()
+                .map(|(id, e)| {
+                    vec![
+                        id.to_string(),
+                        format!("{:?}", e.layer).to_lowercase(),
+                        format!("{:?}", e.kind).to_lowercase(),
+                        format!("{:?}", e.text),
+                        e.what.clone(),
+                        e.note.clone(),
+                    ]
+                })
+                .collect();
+            out += &render(&BY_RULE_HEADERS, &rows, BY_RULE_HEADERS.len());
+        }
         out
     }
 }
 
-pub(crate) const ERROR_HEADERS: [&str; 6] = ["layer", "error", "span", "text", "what", "note"];
+const BY_RULE_HEADERS: [&str; 6] = ["document", "layer", "error", "text", "what", "note"];
+
+pub(crate) const ERROR_HEADERS: [&str; 7] =
+    ["layer", "error", "span", "text", "what", "note", "rule"];
 
 impl DocErrors {
     /// One row per error, in [`ERROR_HEADERS`] order.
@@ -287,6 +333,7 @@ impl DocErrors {
                     format!("{:?}", e.text),
                     e.what.clone(),
                     e.note.clone(),
+                    e.rule.clone().unwrap_or_default(),
                 ]
             })
             .collect()

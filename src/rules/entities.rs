@@ -33,7 +33,7 @@
 use super::lexicon;
 use super::names::{self, Gender};
 use super::sentences::Sentence;
-use super::{demonyms, known_names, nicknames, numbers, parties, titles};
+use super::{demonyms, known_names, nicknames, numbers, parties, titles, Switches};
 use crate::doc::{Doc, Word};
 use crate::record::{Entity, Mention};
 use std::collections::{HashMap, HashSet};
@@ -80,24 +80,56 @@ struct Candidate<'a> {
     prefixed: bool,
 }
 
-pub fn resolve(doc: &Doc, sentences: &[Sentence]) -> Vec<Entity> {
+pub fn resolve(doc: &Doc, sentences: &[Sentence], switches: &Switches) -> Vec<Entity> {
     let mut candidates = candidates(doc, sentences);
-    places_followed_by_who_are_teams(doc, &mut candidates);
-    reconcile_labels(&mut candidates);
-    works_are_miscellaneous(doc, &mut candidates);
-    brand_styled_names_are_organisations(doc, &mut candidates);
-    known_names_take_their_label(&mut candidates);
-    let nicknames = link_nicknames(&mut candidates);
     let mut clusters = Clusters::new(candidates.len());
-    for (nickname, club) in nicknames {
+    for pass in ENTITY_PASSES.iter().filter(|p| switches.on(p.name)) {
+        match pass.run {
+            Pass::Label(run) => run(doc, &mut candidates),
+            Pass::Cluster(run) => run(doc, &mut candidates, &mut clusters),
+        }
+    }
+    build(doc, &candidates, &mut clusters)
+}
+
+/// A step of steps 2 and 3 of the module doc: it relabels candidates, or joins them into
+/// clusters (and may relabel the ones it joins).
+enum Pass {
+    Label(for<'a> fn(&Doc<'a>, &mut [Candidate<'a>])),
+    Cluster(for<'a> fn(&Doc<'a>, &mut [Candidate<'a>], &mut Clusters)),
+}
+
+struct EntityPass {
+    name: &'static str,
+    example: &'static str,
+    run: Pass,
+}
+
+/// The passes in the order they run: every label pass before the clusters, which read labels.
+#[rustfmt::skip]
+const ENTITY_PASSES: &[EntityPass] = &[
+    EntityPass { name: "entity-place-who-is-a-team", example: "spells at Barcelona, who he took to a title (votes ORG)", run: Pass::Label(places_followed_by_who_are_teams) },
+    EntityPass { name: "entity-majority-label", example: "Jordan ORG twice, LOC once: ORG", run: Pass::Label(|_, c| reconcile_labels(c)) },
+    EntityPass { name: "entity-work-title", example: "thriller White Noise (MISC)", run: Pass::Label(works_are_miscellaneous) },
+    EntityPass { name: "entity-brand-styled-organisation", example: "YouGov (ORG, not PER)", run: Pass::Label(brand_styled_names_are_organisations) },
+    EntityPass { name: "entity-known-name-label", example: "Christmas (MISC), Labour (ORG), Britain (LOC)", run: Pass::Label(|_, c| known_names_take_their_label(c)) },
+    EntityPass { name: "entity-club-nickname", example: "Spurs joins Tottenham", run: Pass::Cluster(join_club_nicknames) },
+    EntityPass { name: "entity-same-name", example: "every \"Abedi\" of one label is one entity", run: Pass::Cluster(|_, c, k| merge_same_names(c, k)) },
+    EntityPass { name: "entity-person-alias", example: "Ms May joins Theresa May", run: Pass::Cluster(|_, c, k| merge_person_aliases(c, k)) },
+    EntityPass { name: "entity-acronym", example: "AFP joins Agence France Presse", run: Pass::Cluster(|d, c, k| merge_acronyms(d, c, k)) },
+    EntityPass { name: "entity-known-name-forms", example: "UK joins Britain; Oscar joins Academy Awards", run: Pass::Cluster(|_, c, k| merge_known_names(c, k)) },
+    EntityPass { name: "entity-short-name", example: "Labour joins Labour Party", run: Pass::Cluster(|_, c, k| merge_short_names(c, k)) },
+];
+
+/// The entity passes' names and examples, in the order they run.
+pub fn passes() -> Vec<(&'static str, &'static str)> {
+    ENTITY_PASSES.iter().map(|p| (p.name, p.example)).collect()
+}
+
+fn join_club_nicknames(_: &Doc, candidates: &mut [Candidate], clusters: &mut Clusters) {
+    for (nickname, club) in link_nicknames(candidates) {
         clusters.union(nickname, club);
     }
-    merge_same_names(&candidates, &mut clusters);
-    merge_person_aliases(&candidates, &mut clusters);
-    merge_acronyms(doc, &candidates, &mut clusters);
-    merge_known_names(&candidates, &mut clusters);
-    merge_short_names(&candidates, &mut clusters);
-    build(doc, &candidates, &mut clusters)
 }
 
 fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
@@ -1053,7 +1085,7 @@ mod tests {
 
     fn resolve_text(text: &str, mentions: &[(&str, &'static str)]) -> Vec<Entity> {
         let d = doc(text, mentions);
-        resolve(&d, &sentences::split(&d))
+        resolve(&d, &sentences::split(&d), &Switches::default())
     }
 
     fn find<'e>(entities: &'e [Entity], name: &str) -> &'e Entity {
@@ -1273,7 +1305,9 @@ mod tests {
         let label_with = |pos: Option<&'static str>| {
             let mut d = doc(text, &[("Smith", "PER")]);
             d.words[1].pos = pos;
-            resolve(&d, &sentences::split(&d))[0].label.clone()
+            resolve(&d, &sentences::split(&d), &Switches::default())[0]
+                .label
+                .clone()
         };
         assert_eq!(label_with(Some("VBP")), "PER");
         assert_eq!(label_with(Some("NNS")), "MISC");
@@ -1772,7 +1806,7 @@ mod tests {
         let d = doc(text, &[("Barclays", "ORG")]);
         let mut d = d;
         d.mentions[1].label = "LOC";
-        let entities = resolve(&d, &sentences::split(&d));
+        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].label, "ORG");
         let scores: Vec<f32> = entities[0].mentions.iter().map(|m| m.score).collect();
@@ -1784,7 +1818,7 @@ mod tests {
         let text = "Mr Bell spoke. Bell Group fell. Bell rose.";
         let mut d = doc(text, &[("Bell Group", "ORG"), ("Bell", "PER")]);
         d.mentions[2].label = "ORG";
-        let entities = resolve(&d, &sentences::split(&d));
+        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
         assert_eq!(find(&entities, "Bell").label, "PER");
     }
 
@@ -1849,7 +1883,7 @@ mod tests {
                 ("😀", "MISC"),
             ],
         );
-        let entities = resolve(&d, &sentences::split(&d));
+        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
         assert!(entities.iter().all(|e| !e.mentions.is_empty()));
         assert_eq!(find(&entities, "Zoë").mentions.len(), 2);
     }

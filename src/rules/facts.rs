@@ -2,6 +2,9 @@
 //! tied to what the sentence says about them: the predicate, the entity they are about, and the
 //! level they changed from ("the death toll rose from 19 to 22": 22, from 19).
 //!
+//! Each fact is made by one of the named `FACT_RULES` and tied to its entity by the first of
+//! `AGE_TIES` or `AMOUNT_TIES` that finds one; `fact_phrases.tsv` has a sentence for each.
+//!
 //! Conventions (the record's documented choices):
 //! - `predicate` is a word as written, lowercased: the verb the number is the object or subject
 //!   of ("killed", "hospitalised", "sues", "cut"); but when the verb only says that a quantity
@@ -26,6 +29,7 @@ use super::dates;
 use super::lexicon;
 use super::numbers::{self, is_function_word, Quantity, Toks};
 use super::sentences::Sentence;
+use super::Switches;
 use crate::doc::Doc;
 use crate::record::{Approx, Entity, Fact, FactKind, FactValue};
 use std::collections::{HashMap, HashSet};
@@ -98,9 +102,73 @@ impl<'e> Mentions<'e> {
     }
 }
 
-pub fn extract(doc: &Doc, sentences: &[Sentence], entities: &[Entity]) -> Vec<Fact> {
+/// How text becomes a fact, in the order `extract` tries them on each number.
+const DATE: &str = "fact-date";
+const AGE: &str = "fact-age";
+const APPOSED_AGE: &str = "fact-apposed-age";
+const CHANGE: &str = "fact-change";
+const EARLIER_LEVEL: &str = "fact-earlier-level";
+const AMOUNT: &str = "fact-amount";
+
+#[rustfmt::skip]
+const FACT_RULES: &[(&str, &str)] = &[
+    (DATE, "on Monday; 22 May 2017; last year"),
+    (APPOSED_AGE, "Saffie Rose Roussos (8); Ms May, 60,"),
+    (AGE, "aged 44; a 26-year-old man"),
+    (CHANGE, "the death toll rose from 19 to 22; cut by 300 to 1,200"),
+    (EARLIER_LEVEL, "$630m, down from $1bn (no fact: the earlier fact's `from`)"),
+    (AMOUNT, "killed at least 22 people; a 15% rise; $4.5bn"),
+];
+
+/// Who a fact is about: ways the text ties a number to an entity, tried in order.
+struct Tie {
+    name: &'static str,
+    example: &'static str,
+    find: for<'a, 'e> fn(&Ctx<'a, 'e>, &Claim) -> Option<String>,
+}
+
+/// A number whose entity is sought: the number, and the token a subject entity would end just
+/// before (its predicate's verb or measured noun), if it has a predicate.
+struct Claim<'q> {
+    q: &'q Quantity,
+    head: Option<usize>,
+}
+
+#[rustfmt::skip]
+const AGE_TIES: &[Tie] = &[
+    Tie { name: "age-before-name", example: "26-year-old Salman Abedi", find: |c, claim| c.age_before_name(claim.q) },
+    Tie { name: "age-after-name", example: "Roussos (8); May, 60; Smith, aged 44; Smith, who died in 1994 aged 72", find: |c, claim| c.age_after_name(claim.q) },
+    Tie { name: "age-the-n-year-old", example: "Sir Nicholas Scott has died. ... The 71-year-old served", find: |c, claim| c.age_of_the_n_year_old(claim.q) },
+    Tie { name: "age-died-in-sentence", example: "Rinus Michels, the man credited with ..., has died aged 77", find: |c, claim| c.age_of_who_died(claim.q) },
+];
+
+#[rustfmt::skip]
+const AMOUNT_TIES: &[Tie] = &[
+    Tie { name: "tie-predicate-subject", example: "Parmalat sues 45 banks; WPP's profits rose 15%", find: |c, claim| c.subject_entity(claim.head) },
+    Tie { name: "tie-sentence-subject", example: "BP said its profits rose 26%", find: |c, claim| c.sentence_subject(claim.q.first) },
+];
+
+/// The fact rules' and ties' names and examples, in the order they are tried.
+pub fn rules() -> Vec<(&'static str, &'static str)> {
+    let ties = AGE_TIES
+        .iter()
+        .chain(AMOUNT_TIES)
+        .map(|t| (t.name, t.example));
+    FACT_RULES.iter().copied().chain(ties).collect()
+}
+
+pub fn extract(
+    doc: &Doc,
+    sentences: &[Sentence],
+    entities: &[Entity],
+    switches: &Switches,
+) -> Vec<Fact> {
     let t = Toks::new(doc.text, &doc.words);
-    let found = dates::find(&t, doc.date, sentences);
+    let found = if switches.on(DATE) {
+        dates::find(&t, doc.date, sentences)
+    } else {
+        Vec::new()
+    };
     let mut claimed = vec![false; t.len()];
     for d in &found {
         claimed[d.first..=d.last].iter_mut().for_each(|c| *c = true);
@@ -116,6 +184,7 @@ pub fn extract(doc: &Doc, sentences: &[Sentence], entities: &[Entity]) -> Vec<Fa
                 d.last,
                 FactKind::Date,
                 d.value.map(FactValue::Date),
+                DATE,
             )
         })
         .collect();
@@ -125,27 +194,44 @@ pub fn extract(doc: &Doc, sentences: &[Sentence], entities: &[Entity]) -> Vec<Fa
         sentences,
         mentions: &mentions,
         entities,
+        switches,
     };
     // Number facts so far: (index in `facts`, last token), for a later "down from $1bn".
     let mut recent: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
     while k < quantities.len() {
-        if let Some(age) = ctx.apposed_age(&quantities[k]) {
+        let mut rule = AGE;
+        if let Some(age) = switches
+            .on(APPOSED_AGE)
+            .then(|| ctx.apposed_age(&quantities[k]))
+            .flatten()
+        {
             quantities[k] = age;
+            rule = APPOSED_AGE;
         }
         let q = &quantities[k];
         let last = q.last;
+        let change = || {
+            let r = quantities.get(k + 1)?;
+            switches.on(CHANGE).then(|| ctx.change(q, r)).flatten()
+        };
         let fact = if q.kind == FactKind::Age {
-            Some(ctx.age(q))
-        } else if let Some(f) = quantities.get(k + 1).and_then(|r| ctx.change(q, r)) {
+            switches.on(rule).then(|| ctx.age(q, rule))
+        } else if let Some(f) = change() {
             // "from 19 to 22", "by 300 to 1,200": two numbers, one fact.
             k += 1;
             Some(f)
-        } else if let Some(i) = ctx.earlier_level_of(q, &facts, &recent) {
+        } else if let Some(i) = switches
+            .on(EARLIER_LEVEL)
+            .then(|| ctx.earlier_level_of(q, &facts, &recent))
+            .flatten()
+        {
             facts[i].from = Some(q.value);
             None
-        } else {
+        } else if switches.on(AMOUNT) {
             ctx.amount(q)
+        } else {
+            None
         };
         if let Some(f) = fact {
             recent.push((facts.len(), quantities[k].last.max(last)));
@@ -157,7 +243,14 @@ pub fn extract(doc: &Doc, sentences: &[Sentence], entities: &[Entity]) -> Vec<Fa
     facts
 }
 
-fn fact(t: &Toks, first: usize, last: usize, kind: FactKind, value: Option<FactValue>) -> Fact {
+fn fact(
+    t: &Toks,
+    first: usize,
+    last: usize,
+    kind: FactKind,
+    value: Option<FactValue>,
+    rule: &str,
+) -> Fact {
     let (start, end) = (t.toks[first].start, t.toks[last].end);
     Fact {
         kind,
@@ -171,6 +264,8 @@ fn fact(t: &Toks, first: usize, last: usize, kind: FactKind, value: Option<FactV
         start,
         end,
         text: t.text[start..end].to_string(),
+        rule: Some(rule.to_string()),
+        entity_rule: None,
     }
 }
 
@@ -179,6 +274,7 @@ struct Ctx<'a, 'e> {
     sentences: &'a [Sentence],
     mentions: &'a Mentions<'e>,
     entities: &'e [Entity],
+    switches: &'a Switches,
 }
 
 /// What a number is the argument of: the predicate's text, and the token a subject entity
@@ -189,13 +285,14 @@ struct Predicate {
 }
 
 impl Ctx<'_, '_> {
-    fn number_fact(&self, q: &Quantity) -> Fact {
+    fn number_fact(&self, q: &Quantity, rule: &str) -> Fact {
         let mut f = fact(
             self.t,
             q.first,
             q.last,
             q.kind,
             Some(FactValue::Number(q.value)),
+            rule,
         );
         f.approx = q.approx;
         f.unit = q.unit.as_deref().map(|u| self.currency(q.kind, u));
@@ -232,11 +329,12 @@ impl Ctx<'_, '_> {
                 return None;
             }
         }
-        let mut f = self.number_fact(q);
-        f.entity = pred
-            .as_ref()
-            .and_then(|p| self.subject_entity(p.head))
-            .or_else(|| self.sentence_subject(q.first));
+        let mut f = self.number_fact(q, AMOUNT);
+        let claim = Claim {
+            q,
+            head: pred.as_ref().and_then(|p| p.head),
+        };
+        self.tie(&mut f, AMOUNT_TIES, &claim);
         f.predicate = pred.map(|p| p.text);
         Some(f)
     }
@@ -270,16 +368,14 @@ impl Ctx<'_, '_> {
             None
         };
         let base = if r.bare && !q.bare { q } else { r };
-        let mut f = self.number_fact(base);
+        let mut f = self.number_fact(base, CHANGE);
         f.value = Some(FactValue::Number(r.value));
         f.approx = r.approx;
         f.from = from;
         let (start, end) = (t.toks[q.first - 1].start, t.toks[r.last].end);
         (f.start, f.end, f.text) = (start, end, t.text[start..end].to_string());
         let pred = self.change_predicate(verb);
-        f.entity = self
-            .subject_entity(pred.head)
-            .or_else(|| self.sentence_subject(q.first));
+        self.tie(&mut f, AMOUNT_TIES, &Claim { q, head: pred.head });
         if f.unit.is_none() {
             f.unit = measured_unit(&pred.text);
         }
@@ -487,28 +583,49 @@ impl Ctx<'_, '_> {
     }
 
     /// An age fact, tied to the person the text gives it to.
-    fn age(&self, q: &Quantity) -> Fact {
-        let mut f = self.number_fact(q);
+    fn age(&self, q: &Quantity, rule: &str) -> Fact {
+        let mut f = self.number_fact(q, rule);
         f.approx = Approx::Exact;
         f.unit = Some("year".into());
-        f.entity = self.age_owner(q);
+        self.tie(&mut f, AGE_TIES, &Claim { q, head: None });
         f
     }
 
-    fn age_owner(&self, q: &Quantity) -> Option<String> {
-        let t = self.t;
-        let per = |e: &Entity| e.label == "PER";
-        // "26-year-old Salman Abedi".
-        if let Some(e) = self.mentions.starting_at(q.last + 1).filter(|e| per(e)) {
-            return Some(e.id.clone());
+    /// Ties `f` to the entity of the first of `ties` that finds one.
+    fn tie(&self, f: &mut Fact, ties: &[Tie], claim: &Claim) {
+        let found = ties
+            .iter()
+            .filter(|tie| self.switches.on(tie.name))
+            .find_map(|tie| Some(((tie.find)(self, claim)?, tie.name)));
+        if let Some((entity, rule)) = found {
+            f.entity = Some(entity);
+            f.entity_rule = Some(rule.to_string());
         }
-        // Walk left from the number over the age's own words and the clause joining it to a name:
-        // "Roussos (8)", "May, 60", "Smith, aged 44", "Smith, who died in 1994 aged 72", "Smith,
-        // a 26-year-old".
+    }
+
+    fn is_person(e: &Entity) -> bool {
+        e.label == "PER"
+    }
+
+    /// "26-year-old Salman Abedi".
+    fn age_before_name(&self, q: &Quantity) -> Option<String> {
+        let e = self.mentions.starting_at(q.last + 1)?;
+        Self::is_person(e).then(|| e.id.clone())
+    }
+
+    /// Walks left from the number over the age's own words and the clause joining it to a name:
+    /// "Roussos (8)", "May, 60", "Smith, aged 44", "Smith, who died in 1994 aged 72", "Smith, a
+    /// 26-year-old".
+    fn age_after_name(&self, q: &Quantity) -> Option<String> {
+        let t = self.t;
         let mut k = q.first;
         while k > 0 && q.first - k < 8 {
             k -= 1;
-            if let Some((_, e)) = self.mentions.ending_at(k).filter(|(_, e)| per(e)) {
+            if let Some((_, e)) = self
+                .mentions
+                .ending_at(k)
+                .filter(|(_, e)| Self::is_person(e))
+            {
                 return Some(e.id.clone());
             }
             let joins = t.is_num(k) || AGE_JOINS.contains(t.l(k));
@@ -516,31 +633,43 @@ impl Ctx<'_, '_> {
                 break;
             }
         }
-        // "Rinus Michels, the man credited with ..., has died aged 77": the one who died is the
-        // nearest person named before it in the sentence.
+        None
+    }
+
+    /// "Sir Nicholas Scott has died. The former MP died after a long illness. The 71-year-old
+    /// served in Northern Ireland": a sentence opening with "The N-year-old" goes on about the
+    /// person last named, in the two sentences before.
+    fn age_of_the_n_year_old(&self, q: &Quantity) -> Option<String> {
+        let t = self.t;
+        let (from, _) = t.sentence_of(self.sentences, q.first);
+        if q.first != from + 1 || t.l(from) != "the" {
+            return None;
+        }
+        let previous = t.sentence_of(self.sentences, from.checked_sub(1)?).0;
+        let since = previous
+            .checked_sub(1)
+            .map_or(previous, |k| t.sentence_of(self.sentences, k).0);
+        self.last_person_between(since, q.first)
+    }
+
+    /// "Rinus Michels, the man credited with ..., has died aged 77": the one who died is the
+    /// nearest person named before it in the sentence.
+    fn age_of_who_died(&self, q: &Quantity) -> Option<String> {
+        let t = self.t;
         let died =
             (1..=2).any(|n| q.num_first >= n && matches!(t.l(q.num_first - n), "died" | "dies"));
         let (from, _) = t.sentence_of(self.sentences, q.first);
-        // "Sir Nicholas Scott has died. The former MP died after a long illness. The 71-year-old
-        // served in Northern Ireland": a sentence opening with "The N-year-old" goes on about
-        // the person last named, in the two sentences before.
-        let opens = q.first == from + 1 && t.l(from) == "the";
-        let since = if opens {
-            let previous = t.sentence_of(self.sentences, from.checked_sub(1)?).0;
-            previous
-                .checked_sub(1)
-                .map_or(previous, |k| t.sentence_of(self.sentences, k).0)
-        } else {
-            from
-        };
-        if !died && !opens {
-            return None;
-        }
+        died.then(|| self.last_person_between(from, q.first))
+            .flatten()
+    }
+
+    /// The last person mentioned from token `since` on, before token `before`.
+    fn last_person_between(&self, since: usize, before: usize) -> Option<String> {
         self.mentions
             .spans
             .iter()
             .rev()
-            .find(|&&(first, last, e)| first >= since && last < q.first && per(e))
+            .find(|&&(first, last, e)| first >= since && last < before && Self::is_person(e))
             .map(|s| s.2.id.clone())
     }
 }
@@ -560,8 +689,83 @@ mod tests {
         let mut doc = testing::doc(text, mentions);
         doc.date = date.map(|d| d.parse::<NaiveDate>().unwrap());
         let sents = sentences::split(&doc);
-        let ents = entities::resolve(&doc, &sents);
-        (extract(&doc, &sents, &ents), ents)
+        let ents = entities::resolve(&doc, &sents, &Switches::default());
+        (extract(&doc, &sents, &ents, &Switches::default()), ents)
+    }
+
+    /// tests/fixtures/fact_phrases.tsv: each row's fact is made by its named rule and tied by
+    /// its named tie, switching either off changes it, and every rule and tie has a row.
+    #[test]
+    fn fact_phrase_table() {
+        let data = include_str!("../../tests/fixtures/fact_phrases.tsv");
+        let mut tested = std::collections::HashSet::new();
+        for row in lexicon::entries(data) {
+            let [sentence, mentions, kind, value, from, entity, rule, tie] = row[..] else {
+                panic!("not 8 columns: {row:?}");
+            };
+            let line = row.join(" | ");
+            let mentions = testing::table_mentions(mentions);
+            let facts_with = |switches: &Switches| {
+                let doc = testing::doc(sentence, &mentions);
+                let doc = Doc {
+                    date: Some(NaiveDate::from_ymd_opt(2017, 5, 24).unwrap()),
+                    ..doc
+                };
+                let sents = sentences::split(&doc);
+                let ents = entities::resolve(&doc, &sents, switches);
+                let name = |id: &Option<String>| {
+                    id.as_ref().map_or("-".to_string(), |id| {
+                        ents.iter().find(|e| &e.id == id).unwrap().name.clone()
+                    })
+                };
+                extract(&doc, &sents, &ents, switches)
+                    .into_iter()
+                    .map(|f| {
+                        let value = match &f.value {
+                            Some(FactValue::Number(n)) => n.to_string(),
+                            Some(FactValue::Date(d)) => d.clone(),
+                            None => "-".into(),
+                        };
+                        let from = f.from.map_or("-".to_string(), |n| n.to_string());
+                        let kind = serde_json::to_value(f.kind).unwrap();
+                        let rules = (f.rule.unwrap(), f.entity_rule.unwrap_or("-".into()));
+                        (
+                            (
+                                kind.as_str().unwrap().to_string(),
+                                value,
+                                from,
+                                name(&f.entity),
+                            ),
+                            rules,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let want = (kind.into(), value.into(), from.into(), entity.into());
+            let with = facts_with(&Switches::default());
+            let found = with.iter().find(|(f, _)| f == &want);
+            let Some((_, (made_by, tied_by))) = found else {
+                panic!("{line}\nnot found in {with:?}");
+            };
+            assert!(
+                rule == EARLIER_LEVEL || made_by == rule,
+                "{line}\nmade by {made_by}"
+            );
+            assert_eq!(tied_by, tie, "{line}");
+            for off in [rule, tie].into_iter().filter(|r| *r != "-") {
+                let without = facts_with(&Switches::without(&[off]).unwrap());
+                assert!(
+                    without.iter().all(|(f, _)| f != &want),
+                    "{line}\nunchanged without {off}: {without:?}"
+                );
+                tested.insert(off);
+            }
+        }
+        let untested: Vec<_> = rules()
+            .into_iter()
+            .filter(|(name, _)| !tested.contains(name))
+            .collect();
+        assert!(untested.is_empty(), "rules without a row: {untested:?}");
     }
 
     fn id_of(ents: &[Entity], name: &str) -> Option<String> {
@@ -776,160 +980,5 @@ mod tests {
         ] {
             facts_of(text, Some("2017-05-24"), &[]);
         }
-    }
-}
-
-/// Facts (kind, value) P/R/F1 against the hand-labelled `tests/fixtures/gold.jsonl`, TUNE half
-/// only, with the gold mentions standing in for the model's: `cargo test --lib tune_report --
-/// --ignored --nocapture`. Prints each miss and each false fact.
-#[cfg(test)]
-mod tune {
-    use crate::doc::{Doc, MentionSpan};
-    use crate::record::{FactValue, Record};
-    use crate::rules::annotate;
-
-    fn key(kind: crate::record::FactKind, v: &Option<FactValue>) -> String {
-        let v = match v {
-            Some(FactValue::Number(n)) => format!("{n}"),
-            Some(FactValue::Date(d)) => d.clone(),
-            None => "null".into(),
-        };
-        format!("{kind:?} {v}")
-    }
-
-    #[test]
-    #[ignore]
-    fn tune_report() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold.jsonl");
-        let Ok(data) = std::fs::read_to_string(path) else {
-            eprintln!("skipped: no {path}");
-            return;
-        };
-        let (mut tp, mut np, mut ng) = (0, 0, 0);
-        let (mut ages, mut ages_right) = (0, 0);
-        let (mut etp, mut enp, mut eng) = (0, 0, 0);
-        for line in data.lines() {
-            let gold: Record = serde_json::from_str(line).unwrap();
-            if gold.meta.get("half").and_then(|h| h.as_str()) != Some("tune") {
-                continue;
-            }
-            let text = gold.text.as_str();
-            let byte: Vec<usize> = text
-                .char_indices()
-                .map(|(b, _)| b)
-                .chain([text.len()])
-                .collect();
-            let mut spans: Vec<MentionSpan> = gold
-                .entities
-                .iter()
-                .flat_map(|e| e.mentions.iter().map(move |m| (m, e.label.as_str())))
-                .map(|(m, label)| MentionSpan {
-                    start: byte[m.start],
-                    end: byte[m.end],
-                    label,
-                    score: 1.0,
-                })
-                .collect();
-            spans.sort_by_key(|m| m.start);
-            let date = gold.date.as_deref().and_then(|d| d.parse().ok());
-            let doc = Doc::from_text(text, date, spans);
-            let ann = annotate(&doc);
-            let g: std::collections::BTreeSet<_> =
-                gold.facts.iter().map(|f| key(f.kind, &f.value)).collect();
-            let p: std::collections::BTreeSet<_> =
-                ann.facts.iter().map(|f| key(f.kind, &f.value)).collect();
-            println!("== {}", gold.id);
-            for f in &gold.facts {
-                if !p.contains(&key(f.kind, &f.value)) {
-                    println!("  MISS {} {:?}", key(f.kind, &f.value), f.text);
-                }
-            }
-            for f in &ann.facts {
-                if !g.contains(&key(f.kind, &f.value)) {
-                    println!("  FALSE {} {:?}", key(f.kind, &f.value), f.text);
-                }
-            }
-            // Ages: the predicted age with the same value names the same person (by name).
-            let name = |ents: &[crate::record::Entity], id: &Option<String>| {
-                id.as_ref()
-                    .and_then(|id| ents.iter().find(|e| &e.id == id))
-                    .map(|e| e.mentions[0].start)
-            };
-            for f in gold
-                .facts
-                .iter()
-                .filter(|f| f.kind == crate::record::FactKind::Age)
-            {
-                ages += 1;
-                let want = name(&gold.entities, &f.entity).map(|c| byte[c]);
-                let same = |a: &&crate::record::Fact| a.kind == f.kind && a.value == f.value;
-                let got = ann
-                    .facts
-                    .iter()
-                    .filter(same)
-                    .find(|a| a.entity.is_some() == f.entity.is_some())
-                    .or_else(|| ann.facts.iter().find(same));
-                let got_ent = got
-                    .and_then(|a| a.entity.as_ref())
-                    .and_then(|id| ann.entities.iter().find(|e| &e.id == id));
-                let right = match (want, got_ent) {
-                    (None, None) => got.is_some(),
-                    (Some(w), Some(e)) => {
-                        e.mentions.iter().any(|m| m.start <= w && w < m.end)
-                            || gold.entities.iter().any(|ge| {
-                                Some(&ge.id) == f.entity.as_ref()
-                                    && ge.mentions.iter().any(|m| {
-                                        e.mentions.iter().any(|em| em.start == byte[m.start])
-                                    })
-                            })
-                    }
-                    _ => false,
-                };
-                if !right {
-                    println!(
-                        "  AGE {:?} {:?}: want {:?} got {:?}",
-                        f.text,
-                        f.value,
-                        f.entity,
-                        got.map(|a| &a.entity)
-                    );
-                }
-                ages_right += usize::from(right);
-            }
-            let named = |facts: &[crate::record::Fact], ents: &[crate::record::Entity]| {
-                facts
-                    .iter()
-                    .map(|f| {
-                        let e = f
-                            .entity
-                            .as_ref()
-                            .and_then(|id| ents.iter().find(|e| &e.id == id));
-                        (key(f.kind, &f.value), e.map(|e| e.name.clone()))
-                    })
-                    .collect::<std::collections::BTreeSet<_>>()
-            };
-            let (ge, pe) = (
-                named(&gold.facts, &gold.entities),
-                named(&ann.facts, &ann.entities),
-            );
-            for x in pe.difference(&ge).filter(|x| x.1.is_some()) {
-                println!("  ENTITY-FALSE {x:?}");
-            }
-            for x in ge.difference(&pe).filter(|x| x.1.is_some()) {
-                println!("  ENTITY-MISS {x:?}");
-            }
-            etp += ge.intersection(&pe).count();
-            eng += ge.len();
-            enp += pe.len();
-            tp += g.intersection(&p).count();
-            np += p.len();
-            ng += g.len();
-        }
-        let (pr, rc) = (tp as f64 / np.max(1) as f64, tp as f64 / ng.max(1) as f64);
-        println!(
-            "facts (kind, value): P {pr:.3} R {rc:.3} F1 {:.3} ({tp}/{np} pred, {ng} gold); ages tied {ages_right}/{ages}",
-                        2.0 * pr * rc / (pr + rc).max(1e-9)
-        );
-        println!("with entity: {etp} right of {enp} pred, {eng} gold");
     }
 }

@@ -1,4 +1,6 @@
-//! Roles people hold, read from the words around each title the lexicon finds in a sentence:
+//! Roles people hold, read from the words around each title the lexicon finds in a sentence,
+//! by the named patterns of `ROLE_PATTERNS` (tried in that order, the first that answers
+//! decides; `role_phrases.tsv` has a sentence for each):
 //!
 //! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE PERSON" ("British prime minister
 //!   Theresa May", "McDonald's chief executive James Skinner"), also "TITLE and TITLE PERSON";
@@ -29,6 +31,7 @@ use super::entities::{ORGANISATION, PERSON, PLACE};
 use super::names::{self, key};
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
+use super::Switches;
 use crate::doc::Doc;
 use crate::record::{Entity, Role};
 use std::borrow::Cow;
@@ -139,6 +142,70 @@ struct Found {
     former: bool,
     start: usize,
     end: usize,
+    /// The pattern that found it.
+    rule: &'static str,
+}
+
+/// A way a sentence ties a title to people. Patterns are tried in this order for each title,
+/// and the first that answers decides, even with no role: a blocking pattern answers with
+/// none, so that the patterns after it do not read the title.
+struct RolePattern {
+    name: &'static str,
+    example: &'static str,
+    read: for<'d, 'a, 't> fn(&View<'d, 'a>, &Site<'t>) -> Option<Vec<Found>>,
+}
+
+#[rustfmt::skip]
+const ROLE_PATTERNS: &[RolePattern] = &[
+    RolePattern { name: "role-plural-list", example: "former Disney directors Roy Disney, Stanley Gold and Raymond Watson", read: |v, s| v.plural_list(s) },
+    RolePattern { name: "role-pre-nominal", example: "British prime minister Theresa May", read: |v, s| v.pre_nominal(s) },
+    RolePattern { name: "role-shared-person", example: "chairman and chief executive Rick Wagoner (the chairman)", read: |v, s| v.shared_person(s) },
+    RolePattern { name: "role-parenthetical", example: "(chairman) Daniel Levy", read: |v, s| v.parenthetical(s) },
+    RolePattern { name: "role-unclosed-title", example: "he was manager material (no role: the title phrase goes on)", read: |v, s| v.unclosed_title(s) },
+    RolePattern { name: "role-appositive", example: "Charlie Bell, the former head of McDonald's,", read: |v, s| v.appositive(s) },
+    RolePattern { name: "role-succession", example: "Mr Ghosn succeeded Mr Hanawa as chief executive", read: |v, s| v.succession(s) },
+    RolePattern { name: "role-linking-verb", example: "Mr Bell took over as chief executive", read: |v, s| v.linking_verb_role(s) },
+    RolePattern { name: "role-reversed-appositive", example: "The Ukraine's new president, Viktor Yushchenko, will", read: |v, s| v.reversed_appositive(s) },
+];
+
+/// The role patterns' names and examples, in the order they are tried.
+pub fn patterns() -> Vec<(&'static str, &'static str)> {
+    ROLE_PATTERNS.iter().map(|p| (p.name, p.example)).collect()
+}
+
+/// One title in its sentence, as the patterns read it.
+struct Site<'t> {
+    /// The sentence's words: `first..last`.
+    first: usize,
+    last: usize,
+    title: &'t TitleMatch,
+    /// The title after this one in the sentence.
+    next: Option<&'t TitleMatch>,
+    left: Left,
+    right: Right,
+    /// The organisation either side names: "McDonald's chief executive", "head of McDonald's".
+    org: Option<Org>,
+}
+
+impl Site<'_> {
+    fn found(
+        &self,
+        person: usize,
+        start: usize,
+        end: usize,
+        org: Option<Org>,
+        former: bool,
+    ) -> Found {
+        Found {
+            person,
+            title: self.title.title.clone(),
+            org: org.filter(|_| !self.title.relation),
+            former: former || self.left.former,
+            start,
+            end,
+            rule: "",
+        }
+    }
 }
 
 /// An entity mention in word indices.
@@ -178,7 +245,12 @@ struct Right {
 }
 
 /// May add entities (a country named only through a demonym: "British" → Britain).
-pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Vec<Role> {
+pub fn find(
+    doc: &Doc,
+    sentences: &[Sentence],
+    entities: &mut Vec<Entity>,
+    switches: &Switches,
+) -> Vec<Role> {
     let view = View::new(doc, entities);
     let mut found = Vec::new();
     for s in sentences {
@@ -187,7 +259,7 @@ pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Ve
         });
         for (k, t) in titles.iter().enumerate().filter(|(_, t)| t.role) {
             let prev = k.checked_sub(1).map(|j| &titles[j]);
-            found.extend(view.roles(s, t, prev, titles.get(k + 1)));
+            found.extend(view.roles(s, t, prev, titles.get(k + 1), switches));
         }
     }
     let mut countries = country_entities(entities);
@@ -213,6 +285,7 @@ pub fn find(doc: &Doc, sentences: &[Sentence], entities: &mut Vec<Entity>) -> Ve
                 start,
                 end,
                 text: doc.text[start..end].to_string(),
+                rule: Some(f.rule.to_string()),
             }
         })
         .collect();
@@ -322,22 +395,36 @@ impl<'d, 'a> View<'d, 'a> {
         Some((self.mentions[m].entity, start))
     }
 
-    /// The roles a title states in sentence `s` (`next`: the title after it there).
+    /// The roles a title states in sentence `s` (`prev`, `next`: the titles around it there):
+    /// the first pattern of [`ROLE_PATTERNS`] that answers decides.
     fn roles(
         &self,
         s: &Sentence,
-        t: &TitleMatch,
+        t: &'d TitleMatch,
         prev: Option<&TitleMatch>,
-        next: Option<&TitleMatch>,
+        next: Option<&'d TitleMatch>,
+        switches: &Switches,
     ) -> Vec<Found> {
+        let site = self.site(s, t, prev, next);
+        ROLE_PATTERNS
+            .iter()
+            .filter(|p| switches.on(p.name))
+            .find_map(|p| {
+                let mut found = (p.read)(self, &site)?;
+                found.iter_mut().for_each(|f| f.rule = p.name);
+                Some(found)
+            })
+            .unwrap_or_default()
+    }
+
+    fn site<'t>(
+        &self,
+        s: &Sentence,
+        t: &'t TitleMatch,
+        prev: Option<&TitleMatch>,
+        next: Option<&'t TitleMatch>,
+    ) -> Site<'t> {
         let (first, last) = (s.words.start, s.words.end);
-        // "the prime minister's spokesman": this title names someone else's superior.
-        if t.end + 1 < last
-            && names::is_apostrophe(self.word(t.end))
-            && self.lower[t.end + 1] == "s"
-        {
-            return Vec::new();
-        }
         // "GM chairman and chief executive Rick Wagoner": the second title's organisation,
         // "former" and statement are the first's.
         let coordinated = prev.filter(|p| {
@@ -356,108 +443,159 @@ impl<'d, 'a> View<'d, 'a> {
                 left.start = left.outer;
             }
         }
-        let left = left;
-        let found =
-            |person: usize, start: usize, end: usize, org: Option<Org>, former: bool| Found {
-                person,
-                title: t.title.clone(),
-                org: org.filter(|_| !t.relation),
-                former: former || left.former,
-                start,
-                end,
-            };
-        // "former Disney directors Roy Disney, Stanley Gold and Raymond Watson".
-        if t.plural {
-            let mut people = Vec::new();
-            let mut i = t.end;
-            while let Some((person, end)) = self.person_at(i, last) {
-                people.push(found(person, left.start, end, left.org, false));
-                let more = end + 1 < last && matches!(self.word(end), "," | "and");
-                let and = more && self.word(end) == "," && self.lower[end + 1] == "and";
-                i = end + 1 + usize::from(and);
-                if !more {
-                    break;
-                }
-            }
-            return people;
-        }
-        // Pre-nominal, and "TITLE and TITLE PERSON".
-        if let Some((person, end)) = self.person_at(t.end, last) {
-            return vec![found(person, left.start, end, left.org, false)];
-        }
-        if let Some(next) = next {
-            if next.start == t.end + 1 && matches!(self.lower[t.end].as_ref(), "and" | "&") {
-                if let Some((person, end)) = self.person_at(next.end, last) {
-                    return vec![found(person, left.start, end, left.org, false)];
-                }
-            }
-        }
         let right = self.right(t.end, last);
         let org = left.org.or(right.org.map(Org::Entity));
-        let before = |i: usize| (i > first).then(|| self.word(i - 1));
-        // "(chairman) Daniel Levy".
-        if before(left.outer) == Some("(") && right.next < last && self.word(right.next) == ")" {
-            if let Some((person, end)) = self.person_at(right.next + 1, last) {
-                return vec![found(person, left.outer - 1, end, org, false)];
+        Site {
+            first,
+            last,
+            title: t,
+            next,
+            left,
+            right,
+            org,
+        }
+    }
+
+    /// The word before word `i` within the sentence.
+    fn before(&self, site: &Site, i: usize) -> Option<&'a str> {
+        (i > site.first).then(|| self.word(i - 1))
+    }
+
+    fn plural_list(&self, site: &Site) -> Option<Vec<Found>> {
+        if !site.title.plural {
+            return None;
+        }
+        let mut people = Vec::new();
+        let mut i = site.title.end;
+        while let Some((person, end)) = self.person_at(i, site.last) {
+            people.push(site.found(person, site.left.start, end, site.left.org, false));
+            let more = end + 1 < site.last && matches!(self.word(end), "," | "and");
+            let and = more && self.word(end) == "," && self.lower[end + 1] == "and";
+            i = end + 1 + usize::from(and);
+            if !more {
+                break;
             }
         }
-        if !right.closed {
-            return Vec::new();
+        Some(people)
+    }
+
+    fn pre_nominal(&self, site: &Site) -> Option<Vec<Found>> {
+        let (person, end) = self.person_at(site.title.end, site.last)?;
+        Some(vec![site.found(
+            person,
+            site.left.start,
+            end,
+            site.left.org,
+            false,
+        )])
+    }
+
+    fn shared_person(&self, site: &Site) -> Option<Vec<Found>> {
+        let (t, next) = (site.title, site.next?);
+        if next.start != t.end + 1 || !matches!(self.lower[t.end].as_ref(), "and" | "&") {
+            return None;
         }
-        // Appositive: "PERSON, [AGE,] the former head of McDonald's".
-        if let Some(open @ ("," | "(" | "-" | "–" | "—")) = before(left.outer) {
-            let closes = open != "(" || (right.next < last && self.word(right.next) == ")");
-            let mut link = left.outer - 1;
-            if open == "," && link >= first + 2 {
-                let age = self.word(link - 1);
-                if self.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
-                    link -= 2;
-                }
-            }
-            if let Some((person, start)) = self.person_ending(link, first).filter(|_| closes) {
-                return vec![found(person, start, right.end, org, false)];
+        let (person, end) = self.person_at(next.end, site.last)?;
+        Some(vec![site.found(
+            person,
+            site.left.start,
+            end,
+            site.left.org,
+            false,
+        )])
+    }
+
+    fn parenthetical(&self, site: &Site) -> Option<Vec<Found>> {
+        let (left, right) = (&site.left, &site.right);
+        let bracketed = self.before(site, left.outer) == Some("(")
+            && right.next < site.last
+            && self.word(right.next) == ")";
+        if !bracketed {
+            return None;
+        }
+        let (person, end) = self.person_at(right.next + 1, site.last)?;
+        Some(vec![site.found(
+            person,
+            left.outer - 1,
+            end,
+            site.org,
+            false,
+        )])
+    }
+
+    /// A title phrase that does not end where a phrase can ("was manager material") states
+    /// nothing through the patterns after this one.
+    fn unclosed_title(&self, site: &Site) -> Option<Vec<Found>> {
+        (!site.right.closed).then(Vec::new)
+    }
+
+    fn appositive(&self, site: &Site) -> Option<Vec<Found>> {
+        let (first, left, right) = (site.first, &site.left, &site.right);
+        let open @ ("," | "(" | "-" | "–" | "—") = self.before(site, left.outer)? else {
+            return None;
+        };
+        let closes = open != "(" || (right.next < site.last && self.word(right.next) == ")");
+        if !closes {
+            return None;
+        }
+        let mut link = left.outer - 1;
+        if open == "," && link >= first + 2 {
+            let age = self.word(link - 1);
+            if self.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
+                link -= 2;
             }
         }
-        // Succession: "Mr Ghosn succeeded Mr Hanawa as chief executive" (Hanawa, former).
-        if before(left.outer) == Some("as") {
-            if let Some((old, old_start)) = self.person_ending(left.outer - 1, first) {
-                if old_start > first && SUCCESSION.contains(&self.lower[old_start - 1].as_ref()) {
-                    let mut roles = vec![found(old, old_start, right.end, org, true)];
-                    let mut subject = old_start - 1;
-                    while subject > first && AUXILIARIES.contains(&self.lower[subject - 1].as_ref())
-                    {
-                        subject -= 1;
-                    }
-                    if let Some((new, new_start)) = self.person_ending(subject, first) {
-                        roles.insert(0, found(new, new_start, right.end, org, false));
-                    }
-                    return roles;
-                }
-            }
+        let (person, start) = self.person_ending(link, first)?;
+        Some(vec![site.found(person, start, right.end, site.org, false)])
+    }
+
+    fn succession(&self, site: &Site) -> Option<Vec<Found>> {
+        let (first, outer, end) = (site.first, site.left.outer, site.right.end);
+        if self.before(site, outer) != Some("as") {
+            return None;
         }
-        // Linking verbs: "Mr Bell took over as chief executive", "with Gordon Brown as
-        // chancellor".
-        if let Some((verb_start, over)) = self.linking_verb(left.outer, first) {
-            let mut link = verb_start;
-            if link > first && self.lower[link - 1] == "who" {
+        let (old, old_start) = self.person_ending(outer - 1, first)?;
+        if old_start <= first || !SUCCESSION.contains(&self.lower[old_start - 1].as_ref()) {
+            return None;
+        }
+        let mut roles = vec![site.found(old, old_start, end, site.org, true)];
+        let mut subject = old_start - 1;
+        while subject > first && AUXILIARIES.contains(&self.lower[subject - 1].as_ref()) {
+            subject -= 1;
+        }
+        if let Some((new, new_start)) = self.person_ending(subject, first) {
+            roles.insert(0, site.found(new, new_start, end, site.org, false));
+        }
+        Some(roles)
+    }
+
+    fn linking_verb_role(&self, site: &Site) -> Option<Vec<Found>> {
+        let (verb_start, over) = self.linking_verb(site.left.outer, site.first)?;
+        let mut link = verb_start;
+        if link > site.first && self.lower[link - 1] == "who" {
+            link -= 1;
+            if matches!(self.before(site, link), Some("," | "-" | "–" | "—")) {
                 link -= 1;
-                if matches!(before(link), Some("," | "-" | "–" | "—")) {
-                    link -= 1;
-                }
-            }
-            if let Some((person, start)) = self.person_ending(link, first) {
-                return vec![found(person, start, right.end, org, over)];
             }
         }
-        // Reversed appositive: "The Ukraine's new president, Viktor Yushchenko, will ...".
-        if right.next + 1 < last && self.word(right.next) == "," {
-            if let Some((person, end)) = self.person_at(right.next + 1, last) {
-                if self.closes(end, last) {
-                    return vec![found(person, left.start, end, org, false)];
-                }
-            }
+        let (person, start) = self.person_ending(link, site.first)?;
+        Some(vec![site.found(
+            person,
+            start,
+            site.right.end,
+            site.org,
+            over,
+        )])
+    }
+
+    fn reversed_appositive(&self, site: &Site) -> Option<Vec<Found>> {
+        let next = site.right.next;
+        if next + 1 >= site.last || self.word(next) != "," {
+            return None;
         }
-        Vec::new()
+        let (person, end) = self.person_at(next + 1, site.last)?;
+        self.closes(end, site.last)
+            .then(|| vec![site.found(person, site.left.start, end, site.org, false)])
     }
 
     fn left(&self, title_start: usize, first: usize) -> Left {
@@ -787,18 +925,28 @@ fn renumber(entities: &mut Vec<Entity>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{doc, SEED, SEED_MENTIONS};
-    use crate::rules::{entities, sentences};
+    use crate::rules::testing::{doc, table_mentions, SEED, SEED_MENTIONS};
+    use crate::rules::{entities, lexicon, sentences};
 
     /// A role by names: (person, title, org, former, text).
     type Named = (String, String, Option<String>, bool, String);
 
-    /// The roles found, by names, and the entities after.
-    fn roles_of(text: &str, mentions: &[(&str, &'static str)]) -> (Vec<Named>, Vec<Entity>) {
+    /// The roles found with `switches`, and the entities after.
+    fn found_with<'a>(
+        text: &'a str,
+        mentions: &[(&str, &'a str)],
+        switches: &Switches,
+    ) -> (Vec<Role>, Vec<Entity>) {
         let d = doc(text, mentions);
         let s = sentences::split(&d);
-        let mut entities = entities::resolve(&d, &s);
-        let roles = find(&d, &s, &mut entities);
+        let mut entities = entities::resolve(&d, &s, switches);
+        let roles = find(&d, &s, &mut entities, switches);
+        (roles, entities)
+    }
+
+    /// The roles found, by names, and the entities after.
+    fn roles_of(text: &str, mentions: &[(&str, &'static str)]) -> (Vec<Named>, Vec<Entity>) {
+        let (roles, entities) = found_with(text, mentions, &Switches::default());
         let name = |id: &str| entities.iter().find(|e| e.id == id).unwrap().name.clone();
         let out = roles
             .iter()
@@ -816,6 +964,54 @@ mod tests {
             })
             .collect();
         (out, entities)
+    }
+
+    /// tests/fixtures/role_phrases.tsv: each row's role is made by its named pattern, and
+    /// switching that pattern off changes the sentence's roles; every pattern has a row.
+    #[test]
+    fn role_phrase_table() {
+        let data = include_str!("../../tests/fixtures/role_phrases.tsv");
+        let mut tested = std::collections::HashSet::new();
+        for row in lexicon::entries(data) {
+            let [sentence, mentions, person, title, org, rule] = row[..] else {
+                panic!("not 6 columns: {row:?}");
+            };
+            let line = row.join(" | ");
+            let mentions = table_mentions(mentions);
+            let by_name = |switches: &Switches| {
+                let (roles, entities) = found_with(sentence, &mentions, switches);
+                let name = |id: &str| entities.iter().find(|e| e.id == id).unwrap().name.clone();
+                roles
+                    .iter()
+                    .map(|r| {
+                        let org = r.org.as_deref().map_or("-".to_string(), name);
+                        (
+                            name(&r.person),
+                            r.title.clone(),
+                            org,
+                            r.rule.clone().unwrap(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let with = by_name(&Switches::default());
+            let without = by_name(&Switches::without(&[rule]).unwrap());
+            if person == "-" {
+                assert!(with.iter().all(|r| r.1 != title), "{line}\n{with:?}");
+                assert!(without.iter().any(|r| r.1 == title), "{line}\n{without:?}");
+            } else {
+                let want = (person.into(), title.into(), org.into(), rule.into());
+                assert!(with.contains(&want), "{line}\n{with:?}");
+                assert!(!without.contains(&want), "{line}\n{without:?}");
+            }
+            tested.insert(rule);
+        }
+        let untested: Vec<_> = ROLE_PATTERNS
+            .iter()
+            .filter(|p| !tested.contains(p.name))
+            .map(|p| p.name)
+            .collect();
+        assert!(untested.is_empty(), "patterns without a row: {untested:?}");
     }
 
     fn role(person: &str, title: &str, org: Option<&str>, former: bool, text: &str) -> Named {

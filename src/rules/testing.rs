@@ -62,3 +62,12 @@ pub const SEED_MENTIONS: &[(&str, &str)] = &[
     ("London", "LOC"),
     ("Preston", "LOC"),
 ];
+
+/// A phrase table's mentions column: "surface=LABEL" separated by "; ", "-" for none.
+pub fn table_mentions(column: &str) -> Vec<(&str, &str)> {
+    column
+        .split("; ")
+        .filter(|m| *m != "-")
+        .map(|m| m.split_once('=').expect("surface=LABEL"))
+        .collect()
+}

@@ -766,7 +766,8 @@ fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> O
         let name = if core.words {
             t.is_capitalized(i) && !t.starts_sentence(i)
         } else {
-            t.is_capitalized(i - 1) && !is_function_word(t.l(i - 1))
+            // "Aged 19, Sara Holt left": an age, capitalised as the sentence opens.
+            t.is_capitalized(i - 1) && !is_function_word(t.l(i - 1)) && t.l(i - 1) != "aged"
         };
         let proportion = i >= 2 && t.key(i - 2, i) == "one in";
         if labelled || name || proportion {
@@ -832,7 +833,7 @@ fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> O
         return age(q);
     }
     // "aged 44", "at the age of 44", "died at 62", "aged eight and 18".
-    if age_before(t, q.first, prev_age) {
+    if age_before(t, q.first, q.last, prev_age) {
         return age(q);
     }
     // Money by word: "200 dinars", "400 yuan", "200 Algerian dinars", "millions of pounds".
@@ -931,16 +932,52 @@ fn ageless(t: &Toks, k: usize) -> bool {
     t.is_word(k) && (AGELESS.contains(noun(k).as_str()) || AGELESS.contains(noun(k + 1).as_str()))
 }
 
-/// An age marker before the number at `first`: "aged", "at the age of", "died at", or "and"
-/// after an age ("aged eight and 18").
-fn age_before(t: &Toks, first: usize, prev_age: Option<&Quantity>) -> bool {
+static AGE_MARKERS: LazyLock<HashMap<String, ()>> =
+    LazyLock::new(|| table(include_str!("data/age_markers.tsv"), |_| ()));
+static AGE_ENDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/age_ends.tsv")));
+static AGE_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/age_verbs.tsv")));
+/// First words of a phrase fronted before a sentence's subject ("At 30,", "Still only 23,").
+pub static FRONTED_OPENERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(include_str!("data/fronted_openers.tsv")));
+
+/// An age marker before the number at `first` (its last token `last`): "aged", "at the age
+/// of", "died at", or "and" after an age ("aged eight and 18"); or, when the number ends its
+/// phrase, a marker of `age_markers.tsv` ("turns 40"), "he was 59", a sentence opening with
+/// the number after fronting words and before a comma ("At 30,", "Still only 23,"), or "at 16"
+/// after a life event's verb in the clause ("left school at 16").
+fn age_before(t: &Toks, first: usize, last: usize, prev_age: Option<&Quantity>) -> bool {
     let before = |n: usize| first.checked_sub(n);
     let chained = prev_age
         .is_some_and(|p| before(2) == Some(p.last) && matches!(t.l(first - 1), "and" | "or" | ","));
-    chained
+    let marked = chained
         || before(1).is_some_and(|b| t.l(b) == "aged")
         || before(4).is_some_and(|b| t.key(b, first) == "at the age of")
-        || before(2).is_some_and(|b| matches!(t.key(b, first).as_str(), "died at" | "dies at"))
+        || before(2).is_some_and(|b| matches!(t.key(b, first).as_str(), "died at" | "dies at"));
+    if marked {
+        return true;
+    }
+    let next = last + 1;
+    let ends = next >= t.len() || !t.is_word(next) || AGE_ENDS.contains(t.l(next));
+    if !ends || first == 0 {
+        return false;
+    }
+    let pronoun_was = first >= 2
+        && matches!(t.l(first - 2), "he" | "she")
+        && matches!(t.l(first - 1), "is" | "was");
+    let at = t.l(first - 1) == "at";
+    let fronting = (first.saturating_sub(3)..first)
+        .rev()
+        .take_while(|&k| FRONTED_OPENERS.contains(t.l(k)))
+        .last();
+    let opening = fronting.is_some_and(|k| t.starts_sentence(k)) && t.l(next) == ",";
+    let life_event_at = at
+        && (first.saturating_sub(8)..first - 1)
+            .rev()
+            .take_while(|&k| t.is_word(k) || t.l(k) == "'" || t.l(k) == "’")
+            .any(|k| AGE_VERBS.contains(t.l(k)));
+    t.phrase_before(first, &AGE_MARKERS, 2).is_some() || pronoun_was || opening || life_event_at
 }
 
 #[cfg(test)]

@@ -516,6 +516,9 @@ pub fn load(
     threads: usize,
     options: Options,
 ) -> Result<Pipeline> {
+    if options.rules {
+        rules::lexicon::validate()?;
+    }
     let (dir, onnx_file) = if path.extension().is_some_and(|e| e == "onnx") {
         let dir = path
             .parent()

@@ -24,7 +24,7 @@ pub struct DateMention {
 /// data/dates.tsv: word → its (class, value) pairs.
 static CALENDAR: LazyLock<HashMap<&'static str, Vec<(&'static str, i64)>>> = LazyLock::new(|| {
     let mut map: HashMap<_, Vec<_>> = HashMap::new();
-    for c in lexicon::entries(include_str!("data/dates.tsv")) {
+    for c in lexicon::entries(lexicon::file("dates.tsv")) {
         let value = c[2].parse().expect("dates.tsv: bad value");
         map.entry(c[0]).or_default().push((c[1], value));
     }

@@ -21,7 +21,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         adjectives: HashMap::new(),
         by_name: HashMap::new(),
     };
-    for cols in lexicon::entries(include_str!("data/demonyms.tsv")) {
+    for cols in lexicon::entries(lexicon::file("demonyms.tsv")) {
         let id = table.names.len();
         table.names.push(cols[0]);
         table.by_name.insert(key(cols[0]), id);

@@ -45,18 +45,12 @@ pub const ORGANISATION: &str = "ORG";
 pub const MISCELLANEOUS: &str = "MISC";
 
 /// Tokens that end a company's name without changing whom it names ("Microsoft Corp").
-#[rustfmt::skip]
-const CORPORATE_SUFFIXES: &[&str] = &[
-    "inc", "corp", "corporation", "ltd", "plc", "co", "llc", "ag", "sa", "nv", "group", "holdings",
-    "company", "party",
-];
+static CORPORATE_SUFFIXES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("corporate_suffixes.tsv")));
 
 /// Words an acronym skips ("Federal Bureau of Investigation" = FBI).
-#[rustfmt::skip]
-const ACRONYM_SKIPPED: &[&str] = &[
-    "of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "von", "van", "und", "y", "et",
-    "di", "da", "in", "on", "at", "to",
-];
+static ACRONYM_SKIPPED: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("acronym_skipped.tsv")));
 
 /// A mention after trimming, with what clustering needs to know about it.
 struct Candidate<'a> {
@@ -420,7 +414,7 @@ fn same_sentence(doc: &Doc, sentences: &[Sentence], end: usize, start: usize) ->
 
 /// Capitalised words that head an institution's name (`data/institution_heads.tsv`).
 static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/institution_heads.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("institution_heads.tsv")));
 
 /// The model often splits a long institution's name at its function words: "Brazilian
 /// Institute" + "Geography and Statistics". Two mentions in one sentence joined by "for", "of"
@@ -483,7 +477,7 @@ fn join_split_organisations(
 /// Capitalised words that are no names (`data/not_names.tsv`), spelt exactly: "PCs" is not a
 /// name, the union "PCS" is.
 static NOT_NAMES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/not_names.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("not_names.tsv")));
 
 /// Whether a mention's text can be a name: not lowercase ("dotcom"; CJK names, without case,
 /// pass), not a common noun the model tags ("Cabinet", "MPs"), not an honorific alone ("Ms").
@@ -528,7 +522,7 @@ fn trim_edges(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// Prefixes hyphenated onto a name that are not part of it (`data/hyphen_prefixes.tsv`).
 static HYPHEN_PREFIXES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/hyphen_prefixes.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("hyphen_prefixes.tsv")));
 
 /// "listed", but not "van Dorp" ("Ross-van Dorp").
 fn is_lowercase_word(s: &str) -> bool {
@@ -690,7 +684,7 @@ fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
 
 /// Nouns that introduce a work's title (`data/work_nouns.tsv`).
 static WORK_NOUNS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/work_nouns.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("work_nouns.tsv")));
 
 /// A name right after a work noun ("thriller White Noise") or described by one in an
 /// apposition ("Fat Albert, a live-action adaptation of ...") is a work's title, MISC, and so
@@ -773,7 +767,7 @@ fn described_as_work(doc: &Doc, end: usize, is_work_noun: &dyn Fn(&Word) -> bool
 
 /// Surname beginnings before an inner capital (`data/surname_prefixes.tsv`).
 static SURNAME_PREFIXES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/surname_prefixes.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("surname_prefixes.tsv")));
 
 /// The model takes one-word names with an inner capital for people ("YouGov",
 /// "CommunicateResearch"); they are brand styling, an organisation's, unless the capital
@@ -968,7 +962,7 @@ fn merge_acronyms(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) 
 fn initials(tokens: &[String]) -> String {
     tokens
         .iter()
-        .filter(|t| !ACRONYM_SKIPPED.contains(&t.as_str()))
+        .filter(|t| !ACRONYM_SKIPPED.contains(t.as_str()))
         .filter_map(|t| t.chars().next())
         .collect()
 }
@@ -1008,7 +1002,7 @@ fn merge_short_names(candidates: &[Candidate], clusters: &mut Clusters) {
                         || (long.tokens.starts_with(&short.tokens)
                             && long.tokens[short.tokens.len()..]
                                 .iter()
-                                .all(|t| CORPORATE_SUFFIXES.contains(&t.as_str()))))
+                                .all(|t| CORPORATE_SUFFIXES.contains(t.as_str()))))
             })
             .map(|&(other_root, _)| clusters.find(other_root))
             .collect();

@@ -37,30 +37,30 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 static AUX: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/aux_words.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("aux_words.tsv")));
 static COUNT_PREDICATES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/count_predicates.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("count_predicates.tsv")));
 /// Measured noun → the unit a bare number of it counts ("death toll" → "person").
 static MEASURES: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/measure_nouns.tsv"))
+    lexicon::entries(lexicon::file("measure_nouns.tsv"))
         .map(|c| (c[0].to_string(), c.get(1).copied()))
         .collect()
 });
 /// Change verb → whether it goes up.
 static CHANGES: LazyLock<HashMap<String, bool>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/change_verbs.tsv"))
+    lexicon::entries(lexicon::file("change_verbs.tsv"))
         .map(|c| (c[0].to_string(), c[1] == "up"))
         .collect()
 });
 
 static CLAUSE_BREAKS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/clause_breaks.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("clause_breaks.tsv")));
 static AGE_JOINS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/age_joins.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("age_joins.tsv")));
 static SUBJECT_BREAKS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/subject_breaks.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("subject_breaks.tsv")));
 static COMPANY_NOUNS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/company_nouns.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("company_nouns.tsv")));
 
 fn measured_unit(predicate: &str) -> Option<String> {
     MEASURES
@@ -594,7 +594,8 @@ impl Ctx<'_, '_> {
         let t = self.t;
         if t.l(end) == "it" {
             let next = t.l(end + 1);
-            return !matches!(next, "is" | "was" | "seems" | "appears") && !SUBJECT_BREAKS.contains(next);
+            return !matches!(next, "is" | "was" | "seems" | "appears")
+                && !SUBJECT_BREAKS.contains(next);
         }
         (end.saturating_sub(3)..=end)
             .rev()
@@ -657,9 +658,8 @@ impl Ctx<'_, '_> {
     fn sentence_reference(&self, first: usize) -> Option<String> {
         let t = self.t;
         let (from, _) = t.sentence_of(self.sentences, first);
-        let opens = (from..first.min(from + 4)).any(|end| {
-            matches!(t.l(from), "it" | "its" | "the") && self.refers_to_company(end)
-        });
+        let opens = (from..first.min(from + 4))
+            .any(|end| matches!(t.l(from), "it" | "its" | "the") && self.refers_to_company(end));
         opens.then(|| self.subject_organisation(from)).flatten()
     }
 
@@ -673,7 +673,12 @@ impl Ctx<'_, '_> {
         // or after one describing word ("Earlier, he told BBC Radio 4" has another subject).
         let mut opening = 3;
         if let Some(comma) = (from + 1..first.min(from + 6)).find(|&k| t.l(k) == ",") {
-            if !self.mentions.spans.iter().any(|&(f, _, _)| f >= from && f < comma) {
+            if !self
+                .mentions
+                .spans
+                .iter()
+                .any(|&(f, _, _)| f >= from && f < comma)
+            {
                 from = comma + 1;
                 let describing = |k: usize| match t.pos(k) {
                     Some(p) => p.starts_with("JJ") || p.starts_with("NN"),

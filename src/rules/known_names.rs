@@ -23,7 +23,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         labels: Vec::new(),
         forms_by_first_word: HashMap::new(),
     };
-    for (name, cols) in lexicon::entries(include_str!("data/known_names.tsv")).enumerate() {
+    for (name, cols) in lexicon::entries(lexicon::file("known_names.tsv")).enumerate() {
         table.labels.push(cols[1]);
         for form in std::iter::once(cols[0]).chain(lexicon::list(&cols, 2)) {
             table.by_key.insert(names::key(form), name);

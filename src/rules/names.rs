@@ -13,7 +13,7 @@ pub enum Gender {
 
 /// Lowercase honorific → the gender it implies, if any.
 static HONORIFICS: LazyLock<HashMap<String, Option<Gender>>> = LazyLock::new(|| {
-    lexicon::entries(include_str!("data/honorifics.tsv"))
+    lexicon::entries(lexicon::file("honorifics.tsv"))
         .map(|cols| {
             let gender = match cols.get(1).copied() {
                 Some("m") => Some(Gender::Male),

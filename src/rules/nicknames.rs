@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 /// Nickname key → the name keys of each club it may stand for.
 static CLUBS: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new(|| {
     let mut clubs: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-    for cols in lexicon::entries(include_str!("data/club_nicknames.tsv")) {
+    for cols in lexicon::entries(lexicon::file("club_nicknames.tsv")) {
         let names = lexicon::list(&cols, 1).map(names::key).collect();
         clubs.entry(names::key(cols[0])).or_default().push(names);
     }

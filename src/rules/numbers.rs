@@ -253,7 +253,7 @@ fn table<V>(data: &'static str, f: impl Fn(&[&'static str]) -> V) -> HashMap<Str
 }
 
 static NUMBER_WORDS: LazyLock<HashMap<String, (f64, Class)>> = LazyLock::new(|| {
-    table(include_str!("data/number_words.tsv"), |c| {
+    table(lexicon::file("number_words.tsv"), |c| {
         let class = match c[2] {
             "unit" => Class::Unit,
             "scale" => Class::Scale,
@@ -269,7 +269,7 @@ static NUMBER_WORDS: LazyLock<HashMap<String, (f64, Class)>> = LazyLock::new(|| 
 });
 
 static APPROX: LazyLock<HashMap<String, Approx>> = LazyLock::new(|| {
-    table(include_str!("data/approx.tsv"), |c| match c[1] {
+    table(lexicon::file("approx.tsv"), |c| match c[1] {
         "at_least" => Approx::AtLeast,
         "more_than" => Approx::MoreThan,
         "at_most" => Approx::AtMost,
@@ -291,7 +291,7 @@ pub struct Currency {
 /// Every form of every currency, lowercase; symbol forms ("£", "us$") and word forms alike.
 static CURRENCIES: LazyLock<HashMap<String, &'static Currency>> = LazyLock::new(|| {
     let mut map = HashMap::new();
-    for cols in lexicon::entries(include_str!("data/currencies.tsv")) {
+    for cols in lexicon::entries(lexicon::file("currencies.tsv")) {
         let countries = lexicon::list(&cols, 2)
             .filter_map(|kv| kv.split_once('='))
             .collect();
@@ -324,17 +324,17 @@ static FRACTIONS: LazyLock<HashMap<String, (f64, Class)>> = LazyLock::new(|| {
 });
 
 static UNITS: LazyLock<HashMap<String, &'static str>> =
-    LazyLock::new(|| table(include_str!("data/units.tsv"), |c| c[1]));
+    LazyLock::new(|| table(lexicon::file("units.tsv"), |c| c[1]));
 
 /// Irregular plural → singular; `None` for words that are not counted nouns.
 static COUNTED: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    table(include_str!("data/counted_nouns.tsv"), |c| {
+    table(lexicon::file("counted_nouns.tsv"), |c| {
         (c[1] != "-").then_some(c[1])
     })
 });
 
 static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/function_words.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("function_words.tsv")));
 
 /// Whether `w` (lowercase) is a function word.
 pub fn is_function_word(w: &str) -> bool {
@@ -924,7 +924,7 @@ fn clock_or_ordinal_after(t: &Toks, j: usize) -> bool {
 }
 
 static AGELESS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/ageless_nouns.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("ageless_nouns.tsv")));
 
 /// "a 40-year-old trade embargo": the noun after "N-year-old" is a thing, not a person.
 fn ageless(t: &Toks, k: usize) -> bool {
@@ -933,14 +933,14 @@ fn ageless(t: &Toks, k: usize) -> bool {
 }
 
 static AGE_MARKERS: LazyLock<HashMap<String, ()>> =
-    LazyLock::new(|| table(include_str!("data/age_markers.tsv"), |_| ()));
+    LazyLock::new(|| table(lexicon::file("age_markers.tsv"), |_| ()));
 static AGE_ENDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/age_ends.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("age_ends.tsv")));
 static AGE_VERBS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/age_verbs.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("age_verbs.tsv")));
 /// First words of a phrase fronted before a sentence's subject ("At 30,", "Still only 23,").
 pub static FRONTED_OPENERS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(include_str!("data/fronted_openers.tsv")));
+    LazyLock::new(|| lexicon::words(lexicon::file("fronted_openers.tsv")));
 
 /// An age marker before the number at `first` (its last token `last`): "aged", "at the age
 /// of", "died at", or "and" after an age ("aged eight and 18"); or, when the number ends its

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 /// Name key → party number (its line among the table's entries).
 static PARTIES: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
     let mut by_name = HashMap::new();
-    for (party, cols) in lexicon::entries(include_str!("data/parties.tsv")).enumerate() {
+    for (party, cols) in lexicon::entries(lexicon::file("parties.tsv")).enumerate() {
         for name in std::iter::once(cols[0]).chain(lexicon::list(&cols, 1)) {
             by_name.insert(names::key(name), party);
         }

@@ -28,6 +28,7 @@
 
 use super::demonyms;
 use super::entities::{ORGANISATION, PERSON, PLACE};
+use super::lexicon;
 use super::names::{self, key};
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
@@ -35,95 +36,45 @@ use super::Switches;
 use crate::doc::Doc;
 use crate::record::{Entity, Role};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// Verb phrases that link a subject to the title after them: (words, whether an auxiliary
 /// must precede them, whether the role is over). Auxiliaries before any of them are read by
 /// `View::linking_verb` ("has been named", "is to become", "will act as").
-const LINKING_VERBS: &[(&str, bool, bool)] = &[
-    ("as", false, false),
-    ("is", false, false),
-    ("was", false, false),
-    ("remains", false, false),
-    ("remained", false, false),
-    ("be", true, false),
-    ("been", true, false),
-    ("become", true, false),
-    ("became", false, false),
-    ("becomes", false, false),
-    ("named", true, false),
-    ("named as", true, false),
-    ("appointed", true, false),
-    ("appointed as", true, false),
-    ("made", true, false),
-    ("elected", true, false),
-    ("elected as", true, false),
-    ("sworn in as", true, false),
-    ("installed as", true, false),
-    ("confirmed as", true, false),
-    ("took over as", false, false),
-    ("takes over as", false, false),
-    ("take over as", true, false),
-    ("taken over as", true, false),
-    ("act as", true, false),
-    ("acts as", false, false),
-    ("acted as", false, false),
-    ("serve as", true, false),
-    ("serves as", false, false),
-    ("served as", false, false),
-    ("step down as", true, false),
-    ("steps down as", false, false),
-    ("stepped down as", false, true),
-    ("resigned as", false, true),
-    ("quit as", false, true),
-    ("retired as", false, true),
-    ("sacked as", true, true),
-    ("fired as", true, true),
-    ("ousted as", true, true),
-    ("replaced as", true, true),
-];
+static LINKING_VERBS: LazyLock<Vec<(&'static str, bool, bool)>> = LazyLock::new(|| {
+    lexicon::entries(lexicon::file("linking_verbs.tsv"))
+        .map(|cols| (cols[0], cols[1] == "aux", cols[2] == "over"))
+        .collect()
+});
 
 /// Auxiliaries before a linking verb; "had been" says the role is over.
-#[rustfmt::skip]
-const AUXILIARIES: &[&str] = &[
-    "is", "was", "be", "been", "has", "have", "had", "will", "to", "expected", "set", "due",
-    "likely", "tipped", "poised", "going",
-];
+static AUXILIARIES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("role_auxiliaries.tsv")));
 
 /// Verbs of succession: in "X succeeded Y as chairman" Y held the title before X.
-#[rustfmt::skip]
-const SUCCESSION: &[&str] = &[
-    "replace", "replaces", "replaced", "replacing", "succeed", "succeeds", "succeeded",
-    "succeeding",
-];
+static SUCCESSION: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("succession_verbs.tsv")));
 
 /// Adverbs that may sit inside a linking verb phrase ("was later named").
-#[rustfmt::skip]
-const ADVERBS: &[&str] = &[
-    "also", "later", "now", "recently", "subsequently", "then", "previously", "formerly",
-    "currently", "still", "briefly", "once", "only", "already", "since",
-];
+static ADVERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("role_adverbs.tsv")));
 
 /// Determiners before a title ("the former head").
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "its", "their", "our", "whose",
-];
+static DETERMINERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("title_determiners.tsv")));
 
 /// Possessive determiners a relation's statement starts with ("her mother, Lisa").
-const POSSESSIVES: &[&str] = &["his", "her", "its", "their", "our", "my", "your"];
+static POSSESSIVES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("possessive_determiners.tsv")));
 
 /// Prepositions that attach an organisation after a title ("head of McDonald's").
-const PREPOSITIONS: &[&str] = &["of", "at", "for", "with", "in", "from"];
+static PREPOSITIONS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("title_prepositions.tsv")));
 
 /// Lowercase words that may follow a complete title.
-#[rustfmt::skip]
-const CLOSING_WORDS: &[&str] = &[
-    "of", "at", "for", "with", "in", "from", "on", "to", "by", "since", "until", "when", "and",
-    "but", "or", "who", "which", "that", "before", "after", "during", "between", "under", "over",
-    "as", "said", "says", "told", "added", "has", "had", "is", "was", "will", "would", "last",
-    "this", "next", "yesterday", "today", "earlier", "later", "because", "while", "despite",
-    "amid", "following", "if",
-];
+static CLOSING_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("title_closing_words.tsv")));
 
 /// What a role's organisation is, before countries named by adjectives get their entities.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -439,7 +390,7 @@ impl<'d, 'a> View<'d, 'a> {
             // A relation belongs to no organisation, and its possessive is part of the
             // statement ("her mother, Lisa").
             left.org = None;
-            if left.outer < left.start && POSSESSIVES.contains(&self.lower[left.outer].as_ref()) {
+            if left.outer < left.start && POSSESSIVES.contains(self.lower[left.outer].as_ref()) {
                 left.start = left.outer;
             }
         }
@@ -555,12 +506,12 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         let (old, old_start) = self.person_ending(outer - 1, first)?;
-        if old_start <= first || !SUCCESSION.contains(&self.lower[old_start - 1].as_ref()) {
+        if old_start <= first || !SUCCESSION.contains(self.lower[old_start - 1].as_ref()) {
             return None;
         }
         let mut roles = vec![site.found(old, old_start, end, site.org, true)];
         let mut subject = old_start - 1;
-        while subject > first && AUXILIARIES.contains(&self.lower[subject - 1].as_ref()) {
+        while subject > first && AUXILIARIES.contains(self.lower[subject - 1].as_ref()) {
             subject -= 1;
         }
         if let Some((new, new_start)) = self.person_ending(subject, first) {
@@ -627,7 +578,7 @@ impl<'d, 'a> View<'d, 'a> {
         } else if scan < start
             && (scan == first
                 || matches!(self.word(scan - 1), "," | "(")
-                || DETERMINERS.contains(&self.lower[scan - 1].as_ref())
+                || DETERMINERS.contains(self.lower[scan - 1].as_ref())
                 || self.linking_verb(scan, first).is_some())
         {
             // Without an organisation, modifiers count only where a noun phrase must start
@@ -651,12 +602,12 @@ impl<'d, 'a> View<'d, 'a> {
             former = true;
             outer -= 1;
         }
-        if outer > first && DETERMINERS.contains(&self.lower[outer - 1].as_ref()) {
+        if outer > first && DETERMINERS.contains(self.lower[outer - 1].as_ref()) {
             outer -= 1;
         }
         // "Johann Cruyff, currently a consultant at Barcelona".
         if outer > first + 1
-            && ADVERBS.contains(&self.lower[outer - 1].as_ref())
+            && ADVERBS.contains(self.lower[outer - 1].as_ref())
             && self.word(outer - 2) == ","
         {
             outer -= 1;
@@ -748,10 +699,10 @@ impl<'d, 'a> View<'d, 'a> {
             org,
             closed: true,
         };
-        if title_end < last && PREPOSITIONS.contains(&self.lower[title_end].as_ref()) {
+        if title_end < last && PREPOSITIONS.contains(self.lower[title_end].as_ref()) {
             // "head of [the] McDonald's": the organisation completes the phrase.
             let mut i = title_end + 1;
-            if i < last && DETERMINERS.contains(&self.lower[i].as_ref()) {
+            if i < last && DETERMINERS.contains(self.lower[i].as_ref()) {
                 i += 1;
             }
             if let Some(m) = self.mention_at.get(i).copied().flatten() {
@@ -800,7 +751,7 @@ impl<'d, 'a> View<'d, 'a> {
     /// Whether the phrase before word `i` is complete: the sentence ends, or punctuation or a
     /// closing word follows.
     fn closes(&self, i: usize, last: usize) -> bool {
-        i >= last || self.terminates(i) || CLOSING_WORDS.contains(&self.lower[i].as_ref())
+        i >= last || self.terminates(i) || CLOSING_WORDS.contains(self.lower[i].as_ref())
     }
 
     fn terminates(&self, i: usize) -> bool {
@@ -834,7 +785,7 @@ impl<'d, 'a> View<'d, 'a> {
         let mut i = end;
         while i > first && words.len() < 8 {
             i -= 1;
-            if !ADVERBS.contains(&self.lower[i].as_ref()) {
+            if !ADVERBS.contains(self.lower[i].as_ref()) {
                 words.push(i);
             }
         }

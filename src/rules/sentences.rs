@@ -8,8 +8,11 @@
 //! unless a typical sentence opener follows ("... the U.S. The ..."). Closing quotes and brackets
 //! right after the mark belong to the sentence that ends there ("... imminent.” She said").
 
+use super::lexicon;
 use crate::doc::Doc;
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sentence {
@@ -21,22 +24,15 @@ pub struct Sentence {
 }
 
 /// Abbreviations that precede a name or number and so never end a sentence with their dot.
-#[rustfmt::skip]
-const PREFIX_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "rev",
-    "gov", "sen", "rep", "hon", "pres", "supt", "insp", "det", "no", "nos", "vs", "v", "mt", "ft",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "fig", "vol", "pp",
-];
+static PREFIX_ABBREVIATIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    lexicon::entries(lexicon::file("prefix_abbreviations.tsv"))
+        .map(|cols| cols[0])
+        .collect()
+});
 
 /// Words that open sentences; after a dotted acronym ("U.S.") only these start a new one.
-#[rustfmt::skip]
-const SENTENCE_OPENERS: &[&str] = &[
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And", "In", "On", "At",
-    "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "Mr", "Mrs",
-    "Ms", "Dr", "However", "Meanwhile", "After", "Before", "If", "When", "While", "As", "Some",
-    "Many", "Most", "Last", "Earlier", "Later", "So", "Yet", "What", "Why", "How",
-];
+static SENTENCE_OPENERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("sentence_openers.tsv")));
 
 pub fn split(doc: &Doc) -> Vec<Sentence> {
     let words = &doc.words;
@@ -102,7 +98,7 @@ fn terminal_ends_sentence(doc: &Doc, mark: usize, last: usize) -> bool {
         // "U.S." (letters and dots glued together) versus the initial "J. K. Rowling".
         let dotted =
             mark >= 2 && word(mark - 2) == "." && words[mark - 2].end == words[mark - 1].start;
-        return dotted && SENTENCE_OPENERS.contains(&next);
+        return dotted && SENTENCE_OPENERS.contains(next);
     }
     true
 }

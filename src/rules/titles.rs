@@ -42,7 +42,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         last_words: HashSet::new(),
         never_modifiers: HashSet::new(),
     };
-    for cols in lexicon::entries(include_str!("data/titles.tsv")) {
+    for cols in lexicon::entries(lexicon::file("titles.tsv")) {
         let phrase = cols[0];
         let words: Vec<String> = crate::doc::split_words(phrase)
             .map(|(s, e)| phrase[s..e].to_string())
@@ -81,47 +81,21 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 
 /// Words that never modify a head noun inside a title: function words and the verbs that link
 /// a title ("has been made artistic director").
-#[rustfmt::skip]
-pub const NOT_MODIFIERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "whose", "which", "who", "and",
-    "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "into", "about",
-    "after", "before", "than", "is", "was", "are", "were", "be", "been", "has", "have", "had",
-    "will", "would", "can", "could", "may", "might", "must", "should", "do", "does", "did", "not",
-    "said", "says", "told", "named", "called", "including", "like", "also", "now", "then", "still",
-    "just", "even", "former", "ex", "first", "second", "third", "last", "next", "only", "same",
-    "other", "another", "such", "many", "more", "few", "several", "some", "all", "any", "both",
-    "each", "every", "no", "own", "one", "two", "three", "star", "star's", "year", "years", "ago",
-    "when", "while", "where", "if", "because", "so", "there", "here", "he", "she", "it", "they",
-    "we", "i", "you", "him", "them", "us", "me", "what", "how", "why", "once", "again", "up",
-    "out", "over", "under", "since", "until", "during", "against", "between", "without", "within",
-    "through", "per", "via", "amid", "among", "whether", "yet", "already", "ever", "never", "time",
-    "world's", "made", "make", "makes", "become", "became", "becomes", "remain", "remains",
-    "remained", "serve", "serves", "served", "act", "acts", "acted", "quit", "step", "steps",
-    "resigned", "retired", "take", "takes", "took", "taken", "down", "appoint", "appoints", "name",
-    "names", "elect", "elects",
-];
+pub static NOT_MODIFIERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("not_modifiers.tsv")));
 
 /// Words that describe the holder rather than the role, skipped between a determiner and a
 /// title and never taken into one ("the new manager", "a paid adviser", "top official").
-#[rustfmt::skip]
-pub const DESCRIPTIVE: &[&str] = &[
-    "new", "current", "late", "fellow", "veteran", "top", "young", "old", "most", "leading",
-    "famous", "big", "great", "best", "good", "real", "well", "very", "appointed", "quality",
-    "fantastic", "outstanding", "paid", "unpaid", "regular", "brooding", "superb", "brilliant",
-    "excellent", "gifted", "talented", "bad", "fine", "key", "main", "successful", "popular",
-    "respected", "influential", "powerful", "legendary", "prolific", "true", "genuine", "proper",
-    "possible", "potential", "would-be", "likely", "future", "previous", "acting", "bruising",
-    "caretaker", "charismatic", "controversial", "distinguished", "effective", "elected",
-    "experienced", "flamboyant", "highly", "incoming", "interim", "long-serving", "long-time",
-    "much", "newly", "outgoing", "renowned", "serving", "sitting",
-];
+pub static DESCRIPTIVE: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("descriptive_words.tsv")));
 
 /// Endings of adjectives that describe a person, not a role ("controversial" passes: "-al"
 /// also ends nouns like "rival"); used when the model gives no POS tags.
-#[rustfmt::skip]
-const ADJECTIVE_ENDINGS: &[&str] = &[
-    "ous", "ful", "ive", "able", "ible", "less", "est", "ed", "ly", "ish",
-];
+static ADJECTIVE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    lexicon::entries(lexicon::file("adjective_endings.tsv"))
+        .map(|cols| cols[0])
+        .collect()
+});
 
 /// A title found in a sentence: words `start..end`, lowercase text `title`.
 #[derive(Debug, Clone, PartialEq)]
@@ -311,7 +285,7 @@ fn portfolio_after(
                 .all(|c| c.is_alphabetic() && c.is_lowercase())
     };
     let mut j = end + 1;
-    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(&lower[j].as_ref()) {
+    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(lower[j].as_ref()) {
         j += 1;
     }
     // A name after the words makes them a description of it ("head of chip maker Texas
@@ -329,17 +303,15 @@ fn portfolio_after(
 /// Nouns for the organisation a title belongs to, not its portfolio: "government
 /// communications chief" is a communications chief, "record label boss" a boss; but "local
 /// government minister".
-#[rustfmt::skip]
-const ORGANISATION_NOUNS: &[&str] = &[
-    "government", "company", "club", "party", "firm", "union", "label", "record", "group",
-];
+static ORGANISATION_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("organisation_nouns.tsv")));
 
 /// Whether word `j` can be a noun modifier inside a title ("sports", "fund", "tour");
 /// `initial`: the word opens the sentence, so it may be capitalised ("Rap star Jay-Z").
 pub fn is_modifier(doc: &Doc, j: usize, initial: bool) -> bool {
     let word = doc.text[doc.words[j].start..doc.words[j].end].to_lowercase();
     noun_modifier(doc, j, initial)
-        && !ORGANISATION_NOUNS.contains(&word.as_str())
+        && !ORGANISATION_NOUNS.contains(word.as_str())
         && !LEXICON.never_modifiers.contains(&word)
 }
 
@@ -370,8 +342,8 @@ fn noun_modifier(doc: &Doc, j: usize, initial: bool) -> bool {
                 "(" | "“" | "\""
             ))
         && shaped
-        && !NOT_MODIFIERS.contains(&word)
-        && !DESCRIPTIVE.contains(&word)
+        && !NOT_MODIFIERS.contains(word)
+        && !DESCRIPTIVE.contains(word)
         && match w.pos {
             Some(pos) => pos.starts_with("NN") || pos == "JJ" || pos == "VBG",
             None => !ADJECTIVE_ENDINGS.iter().any(|e| word.ends_with(e)),
@@ -396,7 +368,7 @@ fn modifiers_before(
     while taken < 2 && start > limit {
         let j = start - 1;
         let word = lower[j].as_ref();
-        if ORGANISATION_NOUNS.contains(&word) {
+        if ORGANISATION_NOUNS.contains(word) {
             // Only inside a portfolio ("local government minister"), not as its outer word
             // ("government communications chief").
             if taken == 0 && j > limit && is_noun_modifier(doc, j) && fits(j - 1, j) {

@@ -140,7 +140,11 @@ fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
         batch_size: args.batch_size,
         ..options
     };
-    pipeline::load(&path, args.backend, &args.device, threads, options)
+    let pipeline = pipeline::load(&path, args.backend, &args.device, threads, options)?;
+    if let Some(why) = pipeline.ner_only() {
+        eprintln!("factx: {why}");
+    }
+    Ok(pipeline)
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {

@@ -61,6 +61,7 @@ pub struct Pipeline {
     backend: Box<dyn Backend>,
     options: Options,
     stats: StageTimes,
+    ner_only: Option<String>,
 }
 
 /// Where the time goes, summed over all documents: wall-clock time of the model calls, and
@@ -131,14 +132,37 @@ struct Chunk {
 
 impl Pipeline {
     pub fn new(spec: ModelSpec, backend: Box<dyn Backend>, options: Options) -> Result<Self> {
+        let mut scheme = LabelScheme::new(&spec.ner_labels)?;
+        let mut options = options;
+        let mut ner_only = None;
+        if options.rules {
+            match rules::labels::rules_types(&scheme.types) {
+                Ok(types) => scheme.types = types,
+                Err(unknown) => {
+                    options.rules = false;
+                    ner_only = Some(format!(
+                        "the model's entity types {} are not the rules' (PER, ORG, LOC, MISC and \
+                         the names in src/rules/data/entity_labels.tsv): running NER only, \
+                         each mention its own entity, no roles or facts",
+                        unknown.join(", ")
+                    ));
+                }
+            }
+        }
         Ok(Pipeline {
             encoder: Encoder::new(&spec)?,
-            scheme: LabelScheme::new(&spec.ner_labels)?,
+            scheme,
             spec,
             backend,
             options,
             stats: StageTimes::default(),
+            ner_only,
         })
+    }
+
+    /// Why the rules do not run although asked for, if they do not: the model's entity types.
+    pub fn ner_only(&self) -> Option<&str> {
+        self.ner_only.as_deref()
     }
 
     pub fn stage_times(&self) -> StageSummary {
@@ -167,6 +191,7 @@ impl Pipeline {
             options,
             spec,
             stats,
+            ..
         } = self;
         let (encoder, scheme, spec, options, stats) =
             (&*encoder, &*scheme, &*spec, &*options, &*stats);

@@ -172,3 +172,83 @@ fn eval_lists_one_half_s_errors() {
         "{tune}"
     );
 }
+
+/// The tiny model with its entity types renamed: (old, new) pairs applied to `id2label`.
+fn renamed_model(dir: &std::path::Path, renames: &[(&str, &str)]) -> std::path::PathBuf {
+    let tiny = common::tiny_model();
+    for entry in std::fs::read_dir(&tiny).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let config = dir.join("config.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    for label in json["id2label"].as_object_mut().unwrap().values_mut() {
+        let mut name = label.as_str().unwrap().to_string();
+        for (old, new) in renames {
+            if let Some(kind) = name.strip_suffix(old) {
+                name = format!("{kind}{new}");
+            }
+        }
+        *label = name.into();
+    }
+    std::fs::write(&config, json.to_string()).unwrap();
+    dir.to_path_buf()
+}
+
+/// A model naming its types as other corpora do (PERSON, LOCATION) runs the rules as the
+/// default's names would; one with a type no rule knows (DATE) runs NER only and says so.
+#[test]
+fn other_label_sets_map_onto_the_rules_or_run_ner_only() {
+    let text = b"{\"id\": \"a\", \"text\": \"Theresa May met Jean-Claude Juncker in Brussels on Monday, said the European Commission, adding that 22 people were killed.\"}\n";
+    let run = |model: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_factx"))
+            .args(["extract", "--model", model.to_str().unwrap(), "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child.stdin.take().unwrap().write_all(text)?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success());
+        let record: Record = serde_json::from_slice(&out.stdout).unwrap();
+        (record, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (original, quiet) = run(&common::tiny_model());
+    assert!(quiet.is_empty(), "{quiet}");
+    assert!(!original.facts.is_empty() && !original.entities.is_empty());
+
+    let dir = tempfile::tempdir().unwrap();
+    let wikiner = renamed_model(
+        dir.path(),
+        &[
+            ("PER", "PERSON"),
+            ("ORG", "ORGANIZATION"),
+            ("LOC", "LOCATION"),
+        ],
+    );
+    let (renamed, stderr) = run(&wikiner);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(renamed, original);
+
+    let dir = tempfile::tempdir().unwrap();
+    let ontonotes = renamed_model(dir.path(), &[("PER", "PERSON"), ("MISC", "DATE")]);
+    let (ner_only, stderr) = run(&ontonotes);
+    assert!(
+        stderr.contains("entity types DATE are not the rules'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("running NER only"), "{stderr}");
+    assert!(ner_only.facts.is_empty() && ner_only.roles.is_empty());
+    let labels: std::collections::BTreeSet<_> =
+        ner_only.entities.iter().map(|e| e.label.as_str()).collect();
+    assert!(
+        labels
+            .iter()
+            .all(|l| ["PERSON", "ORG", "LOC", "DATE"].contains(l)),
+        "{labels:?}"
+    );
+}

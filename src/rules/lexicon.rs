@@ -46,6 +46,7 @@ pub static FILES: &[DataFile] = data_files![
     ("dates.tsv", 3, 3),
     ("demonyms.tsv", 2, 3),
     ("descriptive_words.tsv", 1, 1),
+    ("entity_labels.tsv", 2, 2),
     ("fronted_openers.tsv", 1, 1),
     ("function_words.tsv", 1, 1),
     ("honorifics.tsv", 2, 2),

@@ -6,6 +6,7 @@ pub mod demonyms;
 pub mod entities;
 pub mod facts;
 pub mod known_names;
+pub mod labels;
 pub mod lexicon;
 pub mod names;
 pub mod nicknames;

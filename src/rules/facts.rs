@@ -29,9 +29,10 @@ use super::dates;
 use super::lexicon;
 use super::names;
 use super::numbers::{self, is_function_word, Quantity, Toks, FRONTED_OPENERS};
+use super::references::{self, COMPANY_NOUNS};
 use super::sentences::Sentence;
 use super::Switches;
-use crate::doc::Doc;
+use crate::doc::{Doc, Word};
 use crate::record::{Approx, Entity, Fact, FactKind, FactValue};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -59,8 +60,6 @@ static AGE_JOINS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("age_joins.tsv")));
 static SUBJECT_BREAKS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("subject_breaks.tsv")));
-static COMPANY_NOUNS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::words(lexicon::file("company_nouns.tsv")));
 
 fn measured_unit(predicate: &str) -> Option<String> {
     MEASURES
@@ -222,6 +221,7 @@ pub fn extract(
 
     let ctx = Ctx {
         t: &t,
+        words: &doc.words,
         sentences,
         mentions: &mentions,
         entities,
@@ -304,6 +304,7 @@ fn fact(
 
 struct Ctx<'a, 'e> {
     t: &'a Toks<'a>,
+    words: &'a [Word<'a>],
     sentences: &'a [Sentence],
     mentions: &'a Mentions<'e>,
     entities: &'e [Entity],
@@ -607,27 +608,12 @@ impl Ctx<'_, '_> {
             })
     }
 
-    /// The organisation that opens the sentence holding token `before`, before it, or else
-    /// one of the two sentences before it: the company "it" or "the firm" refers back to. A
-    /// name opening a sentence is its subject or its subject's owner ("BP's share price",
-    /// "BP chief executive Lord Browne").
-    fn subject_organisation(&self, before: usize) -> Option<String> {
-        let t = self.t;
-        let mut end = before;
-        for _ in 0..3 {
-            let (from, _) = t.sentence_of(self.sentences, end.min(t.len() - 1));
-            let opening = self
-                .mentions
-                .spans
-                .iter()
-                .find(|&&(f, _, _)| f >= from && f < end)
-                .filter(|&&(f, _, _)| f < from + 3);
-            if let Some(&(_, _, e)) = opening {
-                return (e.label == "ORG").then(|| e.id.clone());
-            }
-            end = from.checked_sub(1)?;
-        }
-        None
+    /// The organisation a reference at token `at` refers back to (`references`).
+    fn subject_organisation(&self, at: usize) -> Option<String> {
+        let byte = self.t.toks[at].start;
+        let nearer = references::Nearer::Ignored;
+        references::opening_organisation(self.words, self.sentences, self.entities, byte, nearer)
+            .map(|e| e.id.clone())
     }
 
     /// "The US giant earned $630m", "BP added that it was increasing its dividend by 26%": the

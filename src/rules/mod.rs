@@ -12,6 +12,7 @@ pub mod names;
 pub mod nicknames;
 pub mod numbers;
 pub mod parties;
+pub mod references;
 pub mod roles;
 pub mod sentences;
 #[cfg(test)]

@@ -30,6 +30,7 @@ use super::demonyms;
 use super::entities::{ORGANISATION, PERSON, PLACE};
 use super::lexicon;
 use super::names::{self, key};
+use super::references;
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
 use super::Switches;
@@ -169,10 +170,11 @@ struct MentionAt {
 /// The document as the patterns read it.
 struct View<'d, 'a> {
     doc: &'d Doc<'a>,
+    sentences: &'d [Sentence],
+    entities: &'d [Entity],
     lower: Vec<Cow<'a, str>>,
     mentions: Vec<MentionAt>,
     mention_at: Vec<Option<usize>>,
-    labels: Vec<String>,
     /// Name keys of organisations and places → entity ("greater manchester police").
     by_key: HashMap<String, usize>,
 }
@@ -202,7 +204,7 @@ pub fn find(
     entities: &mut Vec<Entity>,
     switches: &Switches,
 ) -> Vec<Role> {
-    let view = View::new(doc, entities);
+    let view = View::new(doc, sentences, entities);
     let mut found = Vec::new();
     for s in sentences {
         let titles = titles::find(doc, &view.lower, s.words.clone(), |w| {
@@ -245,7 +247,7 @@ pub fn find(
 }
 
 impl<'d, 'a> View<'d, 'a> {
-    fn new(doc: &'d Doc<'a>, entities: &[Entity]) -> Self {
+    fn new(doc: &'d Doc<'a>, sentences: &'d [Sentence], entities: &'d [Entity]) -> Self {
         let words = &doc.words;
         let lower = words
             .iter()
@@ -288,7 +290,8 @@ impl<'d, 'a> View<'d, 'a> {
             lower,
             mentions,
             mention_at,
-            labels: entities.iter().map(|e| e.label.clone()).collect(),
+            sentences,
+            entities,
             by_key,
         }
     }
@@ -304,7 +307,7 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     fn label(&self, mention: usize) -> &str {
-        &self.labels[self.mentions[mention].entity]
+        &self.entities[self.mentions[mention].entity].label
     }
 
     /// The mention that ends exactly before word `end`.
@@ -325,7 +328,7 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         let m = &self.mentions[self.mention_at[i]?];
-        (m.start == i && self.labels[m.entity] == PERSON).then_some((m.entity, m.end))
+        (m.start == i && self.entities[m.entity].label == PERSON).then_some((m.entity, m.end))
     }
 
     /// A person named right before word `end`, with an honorific before the name included:
@@ -629,9 +632,20 @@ impl<'d, 'a> View<'d, 'a> {
             && self.glued(i - 1)
     }
 
-    /// An organisation, place or nationality right before word `end`, possibly possessive:
-    /// (start word, the organisation when it is one).
+    /// An organisation, place or nationality right before word `end`, possibly possessive, or
+    /// a reference back to a company named before ("Its chief executive", "the firm's
+    /// chairman"): (start word, the organisation when it is one).
     fn org_before(&self, end: usize, first: usize) -> Option<(usize, Option<Org>)> {
+        if let Some(start) = self.company_reference_before(end, first) {
+            let at = self.doc.words[start].start;
+            let (words, nearer) = (&self.doc.words, references::Nearer::Blocks);
+            let company =
+                references::opening_organisation(words, self.sentences, self.entities, at, nearer)
+                    .and_then(|c| self.entities.iter().position(|e| std::ptr::eq(e, c)));
+            if let Some(company) = company {
+                return Some((start, Some(Org::Entity(company))));
+            }
+        }
         let mut end = end;
         if end >= first + 3
             && self.lower[end - 1] == "s"
@@ -683,6 +697,23 @@ impl<'d, 'a> View<'d, 'a> {
             .rev()
             .filter(|&k| end >= first + k && (end - k..end).all(|i| self.mention_at[i].is_none()))
             .find_map(|k| Some((end - k, Some(self.country_at(end - k, end)?))))
+    }
+
+    /// Where a reference to a company ending right before word `end` starts: "its", "the
+    /// firm's" (nouns of `company_nouns.tsv`).
+    fn company_reference_before(&self, end: usize, first: usize) -> Option<usize> {
+        if end > first && self.lower[end - 1] == "its" {
+            return Some(end - 1);
+        }
+        let possessive = end >= first + 4
+            && self.lower[end - 1] == "s"
+            && names::is_apostrophe(self.word(end - 2))
+            && self.glued(end - 3)
+            && self.glued(end - 2);
+        (possessive
+            && references::COMPANY_NOUNS.contains(self.lower[end - 3].as_ref())
+            && self.lower[end - 4] == "the")
+            .then_some(end - 4)
     }
 
     /// The country an adjective at words `start..end` names ("British", "U.S.").

@@ -1,0 +1,71 @@
+//! References back to a named company: "it", "its profits", "the firm", "The US giant". Facts
+//! ("The US giant earned $630m") and roles ("Its chief executive, Terry Leahy") resolve them
+//! alike, to the organisation whose name opens the sentence or one of the two before it.
+
+use super::entities::{ORGANISATION, PLACE};
+use super::lexicon;
+use super::sentences::Sentence;
+use crate::doc::Word;
+use crate::record::Entity;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Nouns by which news refers back to a company it has named (`data/company_nouns.tsv`).
+pub static COMPANY_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("company_nouns.tsv")));
+
+/// Whether another organisation or place named before a reference in its sentence may be the
+/// one meant. A title's "its" is as often the last of a list of objects ("AMF has begun
+/// proceedings against Vivendi, its chief executive ...") as the subject's (on the BBC corpus,
+/// 5 of 16 such roles went to the wrong organisation without this); an amount's "its" is
+/// mostly the subject's ("Strong sales outside western Europe helped Renault boost its
+/// profits"), where blocking lost more right ties than wrong ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nearer {
+    Blocks,
+    Ignored,
+}
+
+/// The organisation a reference at byte `at` stands for, where the text makes it clear: the
+/// one whose name opens the sentence holding `at` (before `at`: its subject, or its subject's
+/// owner, "BP's share price", "BP chief executive Lord Browne": within its first three words),
+/// else the nearest of the two sentences before it that opens with a name; a sentence opening
+/// with another name (a person's) refers to nothing. With [`Nearer::Blocks`], the sentence
+/// holding the reference must name no other organisation or place before it.
+pub fn opening_organisation<'e>(
+    words: &[Word],
+    sentences: &[Sentence],
+    entities: &'e [Entity],
+    at: usize,
+    nearer: Nearer,
+) -> Option<&'e Entity> {
+    let holding = sentences
+        .partition_point(|s| s.end <= at)
+        .min(sentences.len().checked_sub(1)?);
+    for (back, s) in sentences[..=holding].iter().rev().take(3).enumerate() {
+        let end = at.min(s.end);
+        let mut named: Vec<(usize, &Entity)> = entities
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(move |m| (m.start, e)))
+            .filter(|&(start, _)| start >= s.start && start < end)
+            .collect();
+        named.sort_by_key(|&(start, _)| start);
+        let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
+        let opening = named.first().filter(|&&(start, _)| start < fourth_word);
+        let organisation = |e: &Entity| matches!(e.label.as_str(), ORGANISATION | PLACE);
+        if back == 0 && nearer == Nearer::Blocks {
+            let others = |subject: Option<&Entity>| {
+                named
+                    .iter()
+                    .any(|&(_, e)| organisation(e) && !subject.is_some_and(|s| std::ptr::eq(e, s)))
+            };
+            if others(opening.map(|&(_, e)| e)) {
+                return None;
+            }
+        }
+        if let Some(&(_, subject)) = opening {
+            return (subject.label == ORGANISATION).then_some(subject);
+        }
+    }
+    None
+}

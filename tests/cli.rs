@@ -8,11 +8,16 @@ use std::io::Write;
 use std::process::Command;
 
 fn extract(args: &[&str], stdin: Option<&[u8]>) -> (Vec<Record>, String, bool) {
+    extract_with(&common::tiny_model(), args, stdin)
+}
+
+fn extract_with(
+    model: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+) -> (Vec<Record>, String, bool) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_factx"));
-    cmd.arg("extract")
-        .arg("--model")
-        .arg(common::tiny_model())
-        .args(args);
+    cmd.arg("extract").arg("--model").arg(model).args(args);
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -202,20 +207,9 @@ fn renamed_model(dir: &std::path::Path, renames: &[(&str, &str)]) -> std::path::
 fn other_label_sets_map_onto_the_rules_or_run_ner_only() {
     let text = b"{\"id\": \"a\", \"text\": \"Theresa May met Jean-Claude Juncker in Brussels on Monday, said the European Commission, adding that 22 people were killed.\"}\n";
     let run = |model: &std::path::Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_factx"))
-            .args(["extract", "--model", model.to_str().unwrap(), "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                child.stdin.take().unwrap().write_all(text)?;
-                child.wait_with_output()
-            })
-            .unwrap();
-        assert!(out.status.success());
-        let record: Record = serde_json::from_slice(&out.stdout).unwrap();
-        (record, String::from_utf8_lossy(&out.stderr).into_owned())
+        let (mut records, stderr, ok) = extract_with(model, &["-"], Some(text));
+        assert!(ok, "{stderr}");
+        (records.remove(0), stderr)
     };
     let (original, quiet) = run(&common::tiny_model());
     assert!(quiet.is_empty(), "{quiet}");

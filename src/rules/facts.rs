@@ -26,6 +26,7 @@
 //!   ("three months", "a two-day sale") are quantities; both as docs/ANNOTATION.md labels them.
 
 use super::dates;
+use super::entities::PERSON;
 use super::lexicon;
 use super::names;
 use super::numbers::{self, is_function_word, Quantity, Toks, FRONTED_OPENERS};
@@ -693,7 +694,7 @@ impl Ctx<'_, '_> {
         let person = self
             .mentions
             .ending_at(q.first - 2)
-            .is_some_and(|(_, e)| e.label == "PER");
+            .is_some_and(|(_, e)| Self::is_person(e));
         if !shape || !(person || open == "," && self.description_before(q.first - 1).is_some()) {
             return None;
         }
@@ -729,7 +730,7 @@ impl Ctx<'_, '_> {
     }
 
     fn is_person(e: &Entity) -> bool {
-        e.label == "PER"
+        e.label == PERSON
     }
 
     /// "26-year-old Salman Abedi".

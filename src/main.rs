@@ -117,9 +117,24 @@ fn main() {
         Command::Rules => list_rules(),
     };
     if let Err(e) = result {
+        // `factx extract ... | head`: the reader has all it wants, a normal stop (ripgrep's
+        // convention).
+        if closed_pipe(&e) {
+            std::process::exit(0);
+        }
         eprintln!("factx: {e:#}");
         std::process::exit(1);
     }
+}
+
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().map(|io| io.kind());
+        // serde_json wraps the writer's error in its own.
+        let json = cause.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind());
+        io.or(json) == Some(BrokenPipe)
+    })
 }
 
 /// The model shipped in the repository, found from the build's source tree.

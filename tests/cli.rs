@@ -246,3 +246,53 @@ fn other_label_sets_map_onto_the_rules_or_run_ner_only() {
         "{labels:?}"
     );
 }
+
+/// `factx extract ... | head` is a normal stop: status 0, nothing on stderr. A full disk is a
+/// clear error.
+#[test]
+fn a_closed_pipe_is_a_normal_stop_and_a_full_disk_an_error() {
+    let docs: String = (0..3000)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"{i}\", \"text\": \"Theresa May met Jean Juncker in Brussels.\"}}\n"
+            )
+        })
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args([
+            "extract",
+            "--model",
+            common::tiny_model().to_str().unwrap(),
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(docs.as_bytes());
+    });
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.contains("\"id\":\"0\""), "{first}");
+    // The reader is gone: the next write meets a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    if std::path::Path::new("/dev/full").exists() {
+        let (_, stderr, ok) = extract(
+            &["-o", "/dev/full", "-"],
+            Some(b"{\"id\": \"a\", \"text\": \"Hello.\"}\n"),
+        );
+        assert!(!ok);
+        assert!(stderr.contains("No space left on device"), "{stderr}");
+    }
+}

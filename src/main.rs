@@ -74,6 +74,10 @@ struct ExtractArgs {
     /// Name the rule behind each role and fact (`rule`, and `entity_rule` for a fact's entity).
     #[arg(long)]
     explain: bool,
+    /// Annotate only shard K of N: the documents whose position in the input (from 0) leaves
+    /// K-1 when divided by N. N runs with 1/N ... N/N write every record exactly once.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -127,12 +131,26 @@ fn main() {
     }
 }
 
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let parsed = s
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
+    match parsed {
+        Some((k, n)) if (1..=n).contains(&k) => Ok((k, n)),
+        _ => Err(format!(
+            "{s:?} is no shard: K/N with 1 <= K <= N, such as 2/8"
+        )),
+    }
+}
+
 fn closed_pipe(e: &anyhow::Error) -> bool {
     use std::io::ErrorKind::BrokenPipe;
     e.chain().any(|cause| {
         let io = cause.downcast_ref::<std::io::Error>().map(|io| io.kind());
         // serde_json wraps the writer's error in its own.
-        let json = cause.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind());
+        let json = cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(|j| j.io_error_kind());
         io.or(json) == Some(BrokenPipe)
     })
 }
@@ -180,13 +198,17 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let bytes_read = Arc::new(AtomicU64::new(0));
     let progress = (!args.quiet && std::io::stderr().is_terminal())
         .then(|| progress_bar(input::total_bytes(&sources)));
+    let (shard, shards) = args.shard.map_or((0, 1), |(k, n)| (k - 1, n));
     let inputs = input::read(
         sources,
         ReadOptions {
             max_doc_bytes: args.max_doc_bytes,
         },
         bytes_read.clone(),
-    );
+    )
+    .enumerate()
+    .filter(move |(position, _)| position % shards == shard)
+    .map(|(_, input)| input);
     let (mut docs, mut failed) = (0u64, 0u64);
     pipeline.run(inputs, |record| {
         docs += 1;

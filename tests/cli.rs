@@ -296,3 +296,59 @@ fn a_closed_pipe_is_a_normal_stop_and_a_full_disk_an_error() {
         assert!(stderr.contains("No space left on device"), "{stderr}");
     }
 }
+
+/// `--shard K/N`: N runs together write every record of the whole run exactly once, byte for
+/// byte, error records of unreadable lines included; a malformed shard is a usage error.
+#[test]
+fn shards_together_write_every_record_once() {
+    let mut docs: String = (0..25)
+        .map(|i| {
+            format!("{{\"id\": \"d{i}\", \"text\": \"Mr Hale, {i}, met Anna Berg in Oslo.\"}}\n")
+        })
+        .collect();
+    docs.push_str("not json\n");
+    let lines = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_factx"));
+        cmd.args([
+            "extract",
+            "--quiet",
+            "--model",
+            common::tiny_model().to_str().unwrap(),
+        ])
+        .args(args)
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(docs.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let whole = lines(&[]);
+    assert_eq!(whole.len(), 26);
+    let mut shards: Vec<String> = (1..=3)
+        .flat_map(|k| lines(&["--shard", &format!("{k}/3")]))
+        .collect();
+    assert!(lines(&["--shard", "2/3"]).iter().all(|l| whole.contains(l)));
+    let mut all = whole.clone();
+    all.sort();
+    shards.sort();
+    assert_eq!(shards, all);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args(["extract", "--shard", "4/3", "-"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("K/N with 1 <= K <= N"));
+}

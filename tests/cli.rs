@@ -16,6 +16,21 @@ fn extract_with(
     args: &[&str],
     stdin: Option<&[u8]>,
 ) -> (Vec<Record>, String, bool) {
+    let (lines, stderr, ok) = extract_lines(model, args, stdin);
+    let records = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad output line {l}: {e}")))
+        .collect();
+    (records, stderr, ok)
+}
+
+/// `factx extract --model MODEL ARGS` with `stdin`: its output lines as written, its stderr,
+/// and whether it succeeded.
+fn extract_lines(
+    model: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+) -> (Vec<String>, String, bool) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_factx"));
     cmd.arg("extract").arg("--model").arg(model).args(args);
     cmd.stdin(std::process::Stdio::piped())
@@ -26,13 +41,12 @@ fn extract_with(
     input.write_all(stdin.unwrap_or_default()).unwrap();
     drop(input);
     let out = child.wait_with_output().unwrap();
-    let records = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad output line {l}: {e}")))
-        .collect();
     (
-        records,
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.success(),
     )
@@ -308,47 +322,23 @@ fn shards_together_write_every_record_once() {
         .collect();
     docs.push_str("not json\n");
     let lines = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_factx"));
-        cmd.args([
-            "extract",
-            "--quiet",
-            "--model",
-            common::tiny_model().to_str().unwrap(),
-        ])
-        .args(args)
-        .arg("-")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(docs.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        let (lines, stderr, ok) = extract_lines(&common::tiny_model(), args, Some(docs.as_bytes()));
+        assert!(ok, "{stderr}");
+        lines
     };
-    let whole = lines(&[]);
+    let whole = lines(&["-"]);
     assert_eq!(whole.len(), 26);
     let mut shards: Vec<String> = (1..=3)
-        .flat_map(|k| lines(&["--shard", &format!("{k}/3")]))
+        .flat_map(|k| lines(&["--shard", &format!("{k}/3"), "-"]))
         .collect();
-    assert!(lines(&["--shard", "2/3"]).iter().all(|l| whole.contains(l)));
+    assert!(lines(&["--shard", "2/3", "-"])
+        .iter()
+        .all(|l| whole.contains(l)));
     let mut all = whole.clone();
     all.sort();
     shards.sort();
     assert_eq!(shards, all);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_factx"))
-        .args(["extract", "--shard", "4/3", "-"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("K/N with 1 <= K <= N"));
+    let (_, stderr, ok) = extract(&["--shard", "4/3", "-"], None);
+    assert!(!ok && stderr.contains("K/N with 1 <= K <= N"), "{stderr}");
 }

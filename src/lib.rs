@@ -4,6 +4,7 @@ pub mod decode;
 pub mod doc;
 pub mod eval;
 pub mod input;
+pub mod job;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -4,12 +4,13 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use factx::eval::{self, conll};
 use factx::input::{self, ReadOptions};
+use factx::job::{self, RunIdentity};
 use factx::output::JsonlWriter;
 use factx::pipeline::{self, BackendKind, Options, Pipeline};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -78,6 +79,11 @@ struct ExtractArgs {
     /// K-1 when divided by N. N runs with 1/N ... N/N write every record exactly once.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Continue a killed run into OUT: its complete records are kept, a torn last line is cut,
+    /// the documents they hold are skipped and the rest appended. Refused when OUT was written
+    /// by another run (inputs, model, settings: `OUT.factx-run.json`).
+    #[arg(long, requires = "output")]
+    resume: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -160,6 +166,20 @@ fn default_model() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6")
 }
 
+fn model_path(args: &ModelArgs) -> PathBuf {
+    args.model.clone().unwrap_or_else(default_model)
+}
+
+/// The file holding the weights the backend reads.
+fn weights_file(args: &ModelArgs) -> PathBuf {
+    let path = model_path(args);
+    match args.backend {
+        _ if path.extension().is_some_and(|e| e == "onnx") => path,
+        BackendKind::Onnx => path.join("model.onnx"),
+        BackendKind::Torch => path.join("model.safetensors"),
+    }
+}
+
 fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
     let threads = args
         .threads
@@ -168,12 +188,17 @@ fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
         .num_threads(threads)
         .build_global()
         .ok();
-    let path = args.model.clone().unwrap_or_else(default_model);
     let options = Options {
         batch_size: args.batch_size,
         ..options
     };
-    let pipeline = pipeline::load(&path, args.backend, &args.device, threads, options)?;
+    let pipeline = pipeline::load(
+        &model_path(args),
+        args.backend,
+        &args.device,
+        threads,
+        options,
+    )?;
     if let Some(why) = pipeline.ner_only() {
         eprintln!("factx: {why}");
     }
@@ -187,14 +212,57 @@ fn extract(args: ExtractArgs) -> Result<()> {
         ..Options::default()
     };
     let mut pipeline = load_pipeline(&args.model, options)?;
+    // Records already in OUT, from the run this one resumes.
+    let mut done = 0;
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("{}: cannot create", path.display()))?,
-        ),
+        Some(path) => {
+            let identity = RunIdentity {
+                factx: env!("CARGO_PKG_VERSION").into(),
+                inputs: args.inputs.clone(),
+                input_bytes: input::total_bytes(&sources),
+                model: model_path(&args.model).display().to_string(),
+                weights: job::file_hash(&weights_file(&args.model))?,
+                backend: format!("{:?}", args.model.backend),
+                settings: format!(
+                    "explain {}, shard {:?}, max doc bytes {}",
+                    args.explain, args.shard, args.max_doc_bytes
+                ),
+            };
+            if args.resume {
+                done = job::resume(path, &identity)?;
+            }
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(args.resume)
+                .write(true)
+                .truncate(!args.resume)
+                .open(path)
+                .with_context(|| format!("{}: cannot create", path.display()))?;
+            job::write_identity(path, &identity)?;
+            Box::new(file)
+        }
         None => Box::new(std::io::stdout().lock()),
     };
+    // Each record reaches a file whole and at once, so a kill loses only the work in flight.
+    let flush_each = args.output.is_some();
     let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    // SIGINT, SIGTERM: stop reading, write what is complete, say how to resume.
+    let (interrupted, terminated) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    for (signal, flag, status) in [
+        (signal_hook::consts::SIGINT, &interrupted, 130),
+        (signal_hook::consts::SIGTERM, &terminated, 143),
+    ] {
+        // A second signal does not wait.
+        signal_hook::flag::register_conditional_shutdown(signal, status, flag.clone())?;
+        signal_hook::flag::register(signal, flag.clone())?;
+    }
+    let stop = {
+        let (interrupted, terminated) = (interrupted.clone(), terminated.clone());
+        move || interrupted.load(Ordering::Relaxed) || terminated.load(Ordering::Relaxed)
+    };
     let bytes_read = Arc::new(AtomicU64::new(0));
     let progress = (!args.quiet && std::io::stderr().is_terminal())
         .then(|| progress_bar(input::total_bytes(&sources)));
@@ -208,7 +276,9 @@ fn extract(args: ExtractArgs) -> Result<()> {
     )
     .enumerate()
     .filter(move |(position, _)| position % shards == shard)
-    .map(|(_, input)| input);
+    .map(|(_, input)| input)
+    .skip(done)
+    .take_while(move |_| !stop());
     let (mut docs, mut failed) = (0u64, 0u64);
     pipeline.run(inputs, |record| {
         docs += 1;
@@ -237,7 +307,11 @@ fn extract(args: ExtractArgs) -> Result<()> {
             let rate = docs as f64 / bar.elapsed().as_secs_f64().max(1e-3);
             bar.set_message(format!("{docs} docs, {rate:.1} docs/s"));
         }
-        writer.write(&record)
+        writer.write(&record)?;
+        if flush_each {
+            writer.flush()?;
+        }
+        Ok(())
     })?;
     writer.finish()?;
     if let Some(bar) = progress {
@@ -245,6 +319,26 @@ fn extract(args: ExtractArgs) -> Result<()> {
     }
     if args.stats {
         eprintln!("{}", serde_json::to_string(&pipeline.stage_times())?);
+    }
+    let signal = match (
+        interrupted.load(Ordering::Relaxed),
+        terminated.load(Ordering::Relaxed),
+    ) {
+        (true, _) => Some(("interrupted", 130)),
+        (_, true) => Some(("terminated", 143)),
+        _ => None,
+    };
+    if let Some((how, status)) = signal {
+        let resume = match &args.output {
+            Some(path) => format!(
+                "{} complete records in {}; the same command with --resume continues",
+                done + docs as usize,
+                path.display()
+            ),
+            None => format!("{docs} records written"),
+        };
+        eprintln!("factx: {how}: {resume}");
+        std::process::exit(status);
     }
     Ok(())
 }

@@ -59,6 +59,10 @@ impl<W: Write> JsonlWriter<W> {
         self.out.write_all(b"\n").context("cannot write record")
     }
 
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush().context("cannot write record")
+    }
+
     pub fn finish(mut self) -> Result<()> {
         self.out.flush().context("cannot flush output")
     }

@@ -16,7 +16,6 @@ use std::sync::Arc;
 #[derive(Parser)]
 #[command(
     name = "factx",
-    version,
     about = "People, organisations, places, roles and numeric facts from news text"
 )]
 struct Cli {
@@ -120,6 +119,12 @@ struct EvalArgs {
 }
 
 fn main() {
+    // Only when asked: the version names the default model and hashes its weights.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(args.as_slice(), [flag] if flag == "--version" || flag == "-V") {
+        println!("{}", version());
+        return;
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract(args),
@@ -161,23 +166,73 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// The model shipped in the repository, found from the build's source tree.
-fn default_model() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6")
+const DEFAULT_MODEL: &str = "factx-ner-minilm-l6";
+
+/// Where the default model may be, in order: beside the executable (`factx-ner-minilm-l6/` or
+/// `models/factx-ner-minilm-l6/` in its folder); for a binary built and run inside its source
+/// tree, that tree's `models/` (a model retrained there is used at once); and the user data
+/// folder where scripts/setup installs it. An installed binary never reads the source tree it
+/// was built from.
+fn default_model_places() -> Vec<PathBuf> {
+    let mut places = Vec::new();
+    let exe = std::env::current_exe().ok();
+    if let Some(dir) = exe.as_deref().and_then(std::path::Path::parent) {
+        places.push(dir.join(DEFAULT_MODEL));
+        places.push(dir.join("models").join(DEFAULT_MODEL));
+    }
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if exe.is_some_and(|e| e.starts_with(source.join("target"))) {
+        places.push(source.join("models").join(DEFAULT_MODEL));
+    }
+    let data = factx::model::onnx::data_dir();
+    places.push(data.join("models").join(DEFAULT_MODEL));
+    places
 }
 
-fn model_path(args: &ModelArgs) -> PathBuf {
-    args.model.clone().unwrap_or_else(default_model)
+fn default_model() -> Result<PathBuf> {
+    let places = default_model_places();
+    places
+        .iter()
+        .find(|p| p.join("config.json").is_file())
+        .cloned()
+        .ok_or_else(|| {
+            let looked: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+            anyhow::anyhow!(
+                "the default model is not installed (looked in {}): run scripts/setup, or give \
+                 one with --model or FACTX_MODEL",
+                looked.join(", ")
+            )
+        })
+}
+
+/// `factx --version`: the version, and the default model with a short hash of its weights.
+fn version() -> String {
+    let model = match default_model() {
+        Ok(dir) => match job::file_hash(&dir.join("model.onnx")) {
+            Ok(hash) => format!(
+                "model {DEFAULT_MODEL} (weights {}) at {}",
+                &hash[..8],
+                dir.display()
+            ),
+            Err(e) => format!("model {DEFAULT_MODEL} at {}: {e:#}", dir.display()),
+        },
+        Err(e) => format!("{e:#}"),
+    };
+    format!("factx {}\n{model}", env!("CARGO_PKG_VERSION"))
+}
+
+fn model_path(args: &ModelArgs) -> Result<PathBuf> {
+    args.model.clone().map_or_else(default_model, Ok)
 }
 
 /// The file holding the weights the backend reads.
-fn weights_file(args: &ModelArgs) -> PathBuf {
-    let path = model_path(args);
-    match args.backend {
+fn weights_file(args: &ModelArgs) -> Result<PathBuf> {
+    let path = model_path(args)?;
+    Ok(match args.backend {
         _ if path.extension().is_some_and(|e| e == "onnx") => path,
         BackendKind::Onnx => path.join("model.onnx"),
         BackendKind::Torch => path.join("model.safetensors"),
-    }
+    })
 }
 
 fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
@@ -193,7 +248,7 @@ fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
         ..options
     };
     let pipeline = pipeline::load(
-        &model_path(args),
+        &model_path(args)?,
         args.backend,
         &args.device,
         threads,
@@ -220,8 +275,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
                 factx: env!("CARGO_PKG_VERSION").into(),
                 inputs: args.inputs.clone(),
                 input_bytes: input::total_bytes(&sources),
-                model: model_path(&args.model).display().to_string(),
-                weights: job::file_hash(&weights_file(&args.model))?,
+                model: model_path(&args.model)?.display().to_string(),
+                weights: job::file_hash(&weights_file(&args.model)?)?,
                 backend: format!("{:?}", args.model.backend),
                 settings: format!(
                     "explain {}, shard {:?}, max doc bytes {}",

@@ -333,3 +333,67 @@ fn eval_ablates_rules_and_groups_errors_by_rule() {
     assert!(by_rule.contains("-- fact-amount"), "{by_rule}");
     assert!(by_rule.contains("-- (no rule):"), "{by_rule}");
 }
+
+/// An installed binary runs from anywhere: it finds the default model beside itself or in the
+/// data folder scripts/setup fills ($FACTX_DATA here), never in the source tree it was built
+/// from, says where it looked when the model is nowhere, and `--version` names the model with a
+/// hash of its weights.
+#[test]
+fn an_installed_binary_finds_its_model_away_from_the_source_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_factx"), bin.join("factx")).unwrap();
+    let (data, elsewhere) = (dir.path().join("data"), dir.path().join("elsewhere"));
+    std::fs::create_dir(&elsewhere).unwrap();
+    let run = |data: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(bin.join("factx"))
+            .args(args)
+            .current_dir(&elsewhere)
+            .env("FACTX_DATA", data)
+            .env_remove("FACTX_MODEL")
+            .output()
+            .unwrap()
+    };
+    let seeds = repo_path("seeds").to_string_lossy().into_owned();
+    let missing = run(&data, &["extract", &seeds]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(!missing.status.success());
+    assert!(
+        stderr.contains("the default model is not installed") && stderr.contains("data/models"),
+        "{stderr}"
+    );
+
+    let installed = data.join("models/factx-ner-minilm-l6");
+    std::fs::create_dir_all(&installed).unwrap();
+    for f in ["model.onnx", "config.json", "tokenizer.json"] {
+        std::fs::copy(default_model().join(f), installed.join(f)).unwrap();
+    }
+    let found = run(&data, &["extract", &seeds]);
+    assert!(
+        found.status.success(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
+    let in_tree = std::process::Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args(["extract", &seeds])
+        .output()
+        .unwrap();
+    assert_eq!(found.stdout, in_tree.stdout);
+
+    let version = String::from_utf8(run(&data, &["--version"]).stdout).unwrap();
+    assert!(version.starts_with("factx "), "{version}");
+    assert!(
+        version.contains("model factx-ner-minilm-l6 (weights ") && version.contains("data/models"),
+        "{version}"
+    );
+
+    // Beside the executable comes first.
+    std::fs::rename(&installed, bin.join("factx-ner-minilm-l6")).unwrap();
+    let beside = run(&data, &["extract", &seeds]);
+    assert!(
+        beside.status.success(),
+        "{}",
+        String::from_utf8_lossy(&beside.stderr)
+    );
+}

@@ -134,12 +134,23 @@ pub fn find_library() -> Result<PathBuf> {
 
 /// `$FACTX_CACHE`, else `$XDG_CACHE_HOME/factx`, else `~/.cache/factx` (scripts/setup uses the same rule).
 pub fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("FACTX_CACHE") {
+    user_dir("FACTX_CACHE", "XDG_CACHE_HOME", ".cache")
+}
+
+/// Where scripts/setup installs the default model: `$FACTX_DATA`, else `$XDG_DATA_HOME/factx`,
+/// else `~/.local/share/factx`.
+pub fn data_dir() -> PathBuf {
+    user_dir("FACTX_DATA", "XDG_DATA_HOME", ".local/share")
+}
+
+/// `$own`, else `$xdg/factx`, else `~/home_default/factx` (XDG base directories).
+fn user_dir(own: &str, xdg: &str, home_default: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os(own) {
         return PathBuf::from(dir);
     }
-    let base = std::env::var_os("XDG_CACHE_HOME")
+    let base = std::env::var_os(xdg)
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| PathBuf::from(".cache"));
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_default)))
+        .unwrap_or_else(|| PathBuf::from(home_default));
     base.join("factx")
 }

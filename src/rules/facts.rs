@@ -105,6 +105,14 @@ impl<'e> Mentions<'e> {
     fn starting_at(&self, first: usize) -> Option<&'e Entity> {
         self.by_first.get(&first).copied()
     }
+
+    /// The mentions whose first token is in `from..to`, in text order: a binary search, so
+    /// that rules reading a sentence's mentions stay linear in the document's length.
+    fn starting_in(&self, from: usize, to: usize) -> &[(usize, usize, &'e Entity)] {
+        let start = self.spans.partition_point(|s| s.0 < from);
+        let end = self.spans.partition_point(|s| s.0 < to);
+        &self.spans[start..end.max(start)]
+    }
 }
 
 /// How text becomes a fact, in the order `extract` tries them on each number.
@@ -223,6 +231,7 @@ pub fn extract(
     let ctx = Ctx {
         t: &t,
         words: &doc.words,
+        named: references::Named::new(entities),
         sentences,
         mentions: &mentions,
         entities,
@@ -306,6 +315,7 @@ fn fact(
 struct Ctx<'a, 'e> {
     t: &'a Toks<'a>,
     words: &'a [Word<'a>],
+    named: references::Named<'e>,
     sentences: &'a [Sentence],
     mentions: &'a Mentions<'e>,
     entities: &'e [Entity],
@@ -613,7 +623,8 @@ impl Ctx<'_, '_> {
     fn subject_organisation(&self, at: usize) -> Option<String> {
         let byte = self.t.toks[at].start;
         let nearer = references::Nearer::Ignored;
-        references::opening_organisation(self.words, self.sentences, self.entities, byte, nearer)
+        self.named
+            .opening_organisation(self.words, self.sentences, byte, nearer)
             .map(|e| e.id.clone())
     }
 
@@ -660,12 +671,7 @@ impl Ctx<'_, '_> {
         // or after one describing word ("Earlier, he told BBC Radio 4" has another subject).
         let mut opening = 3;
         if let Some(comma) = (from + 1..first.min(from + 6)).find(|&k| t.l(k) == ",") {
-            if !self
-                .mentions
-                .spans
-                .iter()
-                .any(|&(f, _, _)| f >= from && f < comma)
-            {
+            if self.mentions.starting_in(from, comma).is_empty() {
                 from = comma + 1;
                 let describing = |k: usize| match t.pos(k) {
                     Some(p) => p.starts_with("JJ") || p.starts_with("NN"),
@@ -674,7 +680,7 @@ impl Ctx<'_, '_> {
                 opening = if describing(from) { 2 } else { 1 };
             }
         }
-        let &(f, l, e) = self.mentions.spans.iter().find(|&&(f, _, _)| f >= from)?;
+        let &(f, l, e) = self.mentions.starting_in(from, usize::MAX).first()?;
         // Not across a clause: "Abedi detonated the bomb ... as thousands of children ...".
         let same_clause = (l + 1..first).all(|k| !CLAUSE_BREAKS.contains(t.l(k)));
         (f < from + opening && l < first && e.label != "LOC" && same_clause).then(|| e.id.clone())
@@ -832,9 +838,9 @@ impl Ctx<'_, '_> {
         };
         let people: Vec<_> = self
             .mentions
-            .spans
+            .starting_in(since, pronoun)
             .iter()
-            .filter(|&&(first, last, e)| first >= since && last < pronoun && Self::is_person(e))
+            .filter(|&&(_, last, e)| last < pronoun && Self::is_person(e))
             .filter(|&&(_, _, e)| self.gender_of(e).is_none_or(|g| g == gender))
             .collect();
         let first = people.first()?;
@@ -845,11 +851,10 @@ impl Ctx<'_, '_> {
     /// The gender an honorific gives a person somewhere in the text ("Mr Kemp"), if any.
     fn gender_of(&self, e: &Entity) -> Option<names::Gender> {
         let t = self.t;
-        self.mentions
-            .spans
+        e.mentions
             .iter()
-            .filter(|s| s.2.id == e.id)
-            .flat_map(|&(first, _, _)| [first.checked_sub(1), Some(first)])
+            .map(|m| t.toks.partition_point(|tok| tok.start < m.start))
+            .flat_map(|first| [first.checked_sub(1), Some(first)])
             .flatten()
             .find_map(|k| names::honorific(t.s(k)).flatten())
     }
@@ -873,13 +878,13 @@ impl Ctx<'_, '_> {
         let comma = (q.last + 1..to).find(|&k| t.l(k) == ",")?;
         let named_in_phrase = self
             .mentions
-            .spans
+            .starting_in(from, comma)
             .iter()
-            .any(|&(f, l, _)| f >= from && l < comma);
+            .any(|&(_, l, _)| l < comma);
         if named_in_phrase || (from..q.first).any(|k| t.l(k) == ",") {
             return None;
         }
-        let (first, _, e) = *self.mentions.spans.iter().find(|&&(f, _, _)| f > comma)?;
+        let (first, _, e) = *self.mentions.starting_in(comma + 1, usize::MAX).first()?;
         (Self::is_person(e) && self.opens_clause(first, comma + 1)).then(|| e.id.clone())
     }
 
@@ -895,7 +900,7 @@ impl Ctx<'_, '_> {
             return None;
         }
         let (from, _) = t.sentence_of(self.sentences, q.first);
-        let &(first, last, e) = self.mentions.spans.iter().find(|&&(f, _, _)| f >= from)?;
+        let &(first, last, e) = self.mentions.starting_in(from, usize::MAX).first()?;
         if !Self::is_person(e) || !self.opens_clause(first, from) || last >= q.first {
             return None;
         }
@@ -908,9 +913,9 @@ impl Ctx<'_, '_> {
         }
         let other = self
             .mentions
-            .spans
+            .starting_in(k, q.first)
             .iter()
-            .any(|&(f, _, o)| f >= k && f < q.first && Self::is_person(o) && o.id != e.id);
+            .any(|&(_, _, o)| Self::is_person(o) && o.id != e.id);
         let broken = (k..q.first).any(|j| {
             let w = t.l(j);
             CLAUSE_BREAKS.contains(w) || SUBJECT_BREAKS.contains(w) || w == ","
@@ -921,10 +926,10 @@ impl Ctx<'_, '_> {
     /// The last person mentioned from token `since` on, before token `before`.
     fn last_person_between(&self, since: usize, before: usize) -> Option<String> {
         self.mentions
-            .spans
+            .starting_in(since, before)
             .iter()
             .rev()
-            .find(|&&(first, last, e)| first >= since && last < before && Self::is_person(e))
+            .find(|&&(_, last, e)| last < before && Self::is_person(e))
             .map(|s| s.2.id.clone())
     }
 }

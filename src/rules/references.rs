@@ -26,46 +26,64 @@ pub enum Nearer {
     Ignored,
 }
 
-/// The organisation a reference at byte `at` stands for, where the text makes it clear: the
-/// one whose name opens the sentence holding `at` (before `at`: its subject, or its subject's
-/// owner, "BP's share price", "BP chief executive Lord Browne": within its first three words),
-/// else the nearest of the two sentences before it that opens with a name; a sentence opening
-/// with another name (a person's) refers to nothing. With [`Nearer::Blocks`], the sentence
-/// holding the reference must name no other organisation or place before it.
-pub fn opening_organisation<'e>(
-    words: &[Word],
-    sentences: &[Sentence],
-    entities: &'e [Entity],
-    at: usize,
-    nearer: Nearer,
-) -> Option<&'e Entity> {
-    let holding = sentences
-        .partition_point(|s| s.end <= at)
-        .min(sentences.len().checked_sub(1)?);
-    for (back, s) in sentences[..=holding].iter().rev().take(3).enumerate() {
-        let end = at.min(s.end);
-        let mut named: Vec<(usize, &Entity)> = entities
+/// Every mention's start (a byte offset) and entity, in text order: what a reference is
+/// resolved against, built once per document so that each lookup is a binary search.
+pub struct Named<'e> {
+    starts: Vec<(usize, &'e Entity)>,
+}
+
+impl<'e> Named<'e> {
+    pub fn new(entities: &'e [Entity]) -> Self {
+        let mut starts: Vec<(usize, &Entity)> = entities
             .iter()
             .flat_map(|e| e.mentions.iter().map(move |m| (m.start, e)))
-            .filter(|&(start, _)| start >= s.start && start < end)
             .collect();
-        named.sort_by_key(|&(start, _)| start);
-        let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
-        let opening = named.first().filter(|&&(start, _)| start < fourth_word);
-        let organisation = |e: &Entity| matches!(e.label.as_str(), ORGANISATION | PLACE);
-        if back == 0 && nearer == Nearer::Blocks {
-            let others = |subject: Option<&Entity>| {
-                named
+        starts.sort_by_key(|&(start, _)| start);
+        Named { starts }
+    }
+
+    /// The mentions starting in bytes `from..to`, in text order.
+    fn starting_in(&self, from: usize, to: usize) -> &[(usize, &'e Entity)] {
+        let start = self.starts.partition_point(|&(s, _)| s < from);
+        let end = self.starts.partition_point(|&(s, _)| s < to);
+        &self.starts[start..end.max(start)]
+    }
+
+    /// The organisation a reference at byte `at` stands for, where the text makes it clear:
+    /// the one whose name opens the sentence holding `at` (before `at`: its subject, or its
+    /// subject's owner, "BP's share price", "BP chief executive Lord Browne": within its first
+    /// three words), else the nearest of the two sentences before it that opens with a name; a
+    /// sentence opening with another name (a person's) refers to nothing. With
+    /// [`Nearer::Blocks`], the sentence holding the reference must name no other organisation
+    /// or place before it.
+    pub fn opening_organisation(
+        &self,
+        words: &[Word],
+        sentences: &[Sentence],
+        at: usize,
+        nearer: Nearer,
+    ) -> Option<&'e Entity> {
+        let holding = sentences
+            .partition_point(|s| s.end <= at)
+            .min(sentences.len().checked_sub(1)?);
+        for (back, s) in sentences[..=holding].iter().rev().take(3).enumerate() {
+            let named = self.starting_in(s.start, at.min(s.end));
+            let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
+            let opening = named.first().filter(|&&(start, _)| start < fourth_word);
+            let organisation = |e: &Entity| matches!(e.label.as_str(), ORGANISATION | PLACE);
+            if back == 0 && nearer == Nearer::Blocks {
+                let subject = opening.map(|&(_, e)| e);
+                let others = named
                     .iter()
-                    .any(|&(_, e)| organisation(e) && !subject.is_some_and(|s| std::ptr::eq(e, s)))
-            };
-            if others(opening.map(|&(_, e)| e)) {
-                return None;
+                    .any(|&(_, e)| organisation(e) && !subject.is_some_and(|s| std::ptr::eq(e, s)));
+                if others {
+                    return None;
+                }
+            }
+            if let Some(&(_, subject)) = opening {
+                return (subject.label == ORGANISATION).then_some(subject);
             }
         }
-        if let Some(&(_, subject)) = opening {
-            return (subject.label == ORGANISATION).then_some(subject);
-        }
+        None
     }
-    None
 }

@@ -172,6 +172,7 @@ struct View<'d, 'a> {
     doc: &'d Doc<'a>,
     sentences: &'d [Sentence],
     entities: &'d [Entity],
+    named: references::Named<'d>,
     lower: Vec<Cow<'a, str>>,
     mentions: Vec<MentionAt>,
     mention_at: Vec<Option<usize>>,
@@ -292,6 +293,7 @@ impl<'d, 'a> View<'d, 'a> {
             mention_at,
             sentences,
             entities,
+            named: references::Named::new(entities),
             by_key,
         }
     }
@@ -639,9 +641,10 @@ impl<'d, 'a> View<'d, 'a> {
         if let Some(start) = self.company_reference_before(end, first) {
             let at = self.doc.words[start].start;
             let (words, nearer) = (&self.doc.words, references::Nearer::Blocks);
-            let company =
-                references::opening_organisation(words, self.sentences, self.entities, at, nearer)
-                    .and_then(|c| self.entities.iter().position(|e| std::ptr::eq(e, c)));
+            let company = self
+                .named
+                .opening_organisation(words, self.sentences, at, nearer)
+                .and_then(|c| self.entities.iter().position(|e| std::ptr::eq(e, c)));
             if let Some(company) = company {
                 return Some((start, Some(Org::Entity(company))));
             }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 #[derive(Parser)]
 #[command(
     name = "factx",
-    about = "People, organisations, places, roles and numeric facts from news text"
+    about = "People, organisations, places, roles and numeric facts from news text",
+    after_help = "factx --version: the version, and the default model with a hash of its weights"
 )]
 struct Cli {
     #[command(subcommand)]

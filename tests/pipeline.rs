@@ -207,3 +207,70 @@ fn the_rules_never_fail_on_real_or_mangled_text() {
         assert_offsets_exact(&record);
     }
 }
+
+/// Documents no corpus should hold but some do: each yields a record with no error and exact
+/// offsets (facts' and roles' too). A million numbers and 100k capitalised words stand in for
+/// the long tail; sizes are kept to what a test run can afford (issue 14 lists larger ones).
+#[test]
+fn pathological_documents_yield_records() {
+    let numbers: Vec<String> = (0..1_000_000u64)
+        .map(|i| (i * 7919 % 1_000_003).to_string())
+        .collect();
+    let docs = [
+        ("a-200k-character-word", "x".repeat(200_000)),
+        (
+            "nul",
+            "Theresa May\u{0} met \u{0} Juncker in Brussels.".into(),
+        ),
+        ("bom", "\u{feff}Theresa May met Juncker in Brussels.".into()),
+        ("crlf", "Theresa May met Juncker.\r\nHe was 59.\r\n".into()),
+        (
+            "right-to-left",
+            "رئيس الوزراء Theresa May التقى יונקר בבריסל on Monday.".into(),
+        ),
+        (
+            "zero-width-and-combining",
+            "Theresa\u{200b} May\u{200d} met Jun\u{200c}cker, 45, in Brus\u{301}sels.".into(),
+        ),
+        (
+            "emoji",
+            "😀 Theresa May 👍🏽 met Juncker 🇪🇺 in Brussels, aged 60. 👨‍👩‍👧".into(),
+        ),
+        (
+            "all-caps",
+            "THERESA MAY MET JEAN-CLAUDE JUNCKER IN BRUSSELS ON MONDAY, AGED 60.".into(),
+        ),
+        (
+            "no-whitespace",
+            "TheresaMaymetJunckerinBrussels".repeat(3000),
+        ),
+        (
+            "100k-capitalised-words",
+            ["Smith", "Jones"].repeat(50_000).join(" "),
+        ),
+        ("a-million-numbers", numbers.join(" ")),
+        ("whitespace-only", " \n\t ".repeat(1000)),
+    ];
+    let inputs: Vec<InputDoc> = docs.iter().map(|(id, text)| doc(id, text)).collect();
+    let records = pipeline(&tiny_model(), 1).annotate(inputs).unwrap();
+    assert_eq!(records.len(), docs.len());
+    for record in &records {
+        // Whitespace alone is an empty text: an error record, as docs/FORMAT.md says.
+        let stages: Vec<&str> = record.errors.iter().map(|e| e.stage.as_str()).collect();
+        let expected: &[&str] = if record.id == "whitespace-only" {
+            &["input"]
+        } else {
+            &[]
+        };
+        assert_eq!(stages, expected, "{}: {:?}", record.id, record.errors);
+        assert_offsets_exact(record);
+        let spans = record
+            .facts
+            .iter()
+            .map(|f| (f.start, f.end, &f.text))
+            .chain(record.roles.iter().map(|r| (r.start, r.end, &r.text)));
+        for (start, end, text) in spans {
+            assert_eq!(&char_slice(&record.text, start, end), text, "{}", record.id);
+        }
+    }
+}

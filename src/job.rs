@@ -65,19 +65,32 @@ pub fn resume(out: &Path, identity: &RunIdentity) -> Result<usize> {
             path.display()
         );
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(out)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .with_context(|| format!("{}: cannot read", out.display()))?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    if complete < bytes.len() {
+    // Read in blocks: OUT may be far larger than memory.
+    let (mut lines, mut complete, mut length) = (0usize, 0u64, 0u64);
+    let mut file =
+        std::fs::File::open(out).with_context(|| format!("{}: cannot read", out.display()))?;
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut block)
+            .with_context(|| format!("{}: cannot read", out.display()))?;
+        if n == 0 {
+            break;
+        }
+        for (i, _) in block[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+            lines += 1;
+            complete = length + i as u64 + 1;
+        }
+        length += n as u64;
+    }
+    if complete < length {
         std::fs::OpenOptions::new()
             .write(true)
             .open(out)
-            .and_then(|f| f.set_len(complete as u64))
+            .and_then(|f| f.set_len(complete))
             .with_context(|| format!("{}: cannot cut its torn last line", out.display()))?;
     }
-    Ok(bytes[..complete].iter().filter(|&&b| b == b'\n').count())
+    Ok(lines)
 }
 
 fn differences(a: &RunIdentity, b: &RunIdentity) -> String {

@@ -299,23 +299,17 @@ impl Report {
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|(id, e)| {
-                    vec![
-                        id.to_string(),
-                        format!("{:?}", e.layer).to_lowercase(),
-                        format!("{:?}", e.kind).to_lowercase(),
-                        format!("{:?}", e.text),
-                        e.what.clone(),
-                        e.note.clone(),
-                    ]
+                    std::iter::once(id.to_string())
+                        .chain(error_row(e))
+                        .collect()
                 })
                 .collect();
-            out += &render(&BY_RULE_HEADERS, &rows, BY_RULE_HEADERS.len());
+            let headers: Vec<&str> = std::iter::once("document").chain(ERROR_HEADERS).collect();
+            out += &render(&headers, &rows, headers.len());
         }
         out
     }
 }
-
-const BY_RULE_HEADERS: [&str; 6] = ["document", "layer", "error", "text", "what", "note"];
 
 pub(crate) const ERROR_HEADERS: [&str; 7] =
     ["layer", "error", "span", "text", "what", "note", "rule"];
@@ -323,19 +317,19 @@ pub(crate) const ERROR_HEADERS: [&str; 7] =
 impl DocErrors {
     /// One row per error, in [`ERROR_HEADERS`] order.
     pub(crate) fn rows(&self) -> Vec<Vec<String>> {
-        self.items
-            .iter()
-            .map(|e| {
-                vec![
-                    format!("{:?}", e.layer).to_lowercase(),
-                    format!("{:?}", e.kind).to_lowercase(),
-                    format!("{}..{}", e.start, e.end),
-                    format!("{:?}", e.text),
-                    e.what.clone(),
-                    e.note.clone(),
-                    e.rule.clone().unwrap_or_default(),
-                ]
-            })
-            .collect()
+        self.items.iter().map(error_row).collect()
     }
+}
+
+/// An error's cells, in [`ERROR_HEADERS`] order.
+fn error_row(e: &ErrorItem) -> Vec<String> {
+    vec![
+        format!("{:?}", e.layer).to_lowercase(),
+        format!("{:?}", e.kind).to_lowercase(),
+        format!("{}..{}", e.start, e.end),
+        format!("{:?}", e.text),
+        e.what.clone(),
+        e.note.clone(),
+        e.rule.clone().unwrap_or_default(),
+    ]
 }

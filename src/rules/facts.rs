@@ -140,7 +140,7 @@ struct Tie {
     find: for<'a, 'e> fn(&Ctx<'a, 'e>, &Claim) -> Option<String>,
 }
 
-/// A number or date whose entity is sought: its tokens `first..=last` (the number itself from
+/// A number whose entity is sought: its tokens `first..=last` (the number itself from
 /// `num_first`), the token a subject entity would end just before (its predicate's verb or
 /// measured noun) if it has a predicate, and the number fact before it with that fact's last
 /// token.
@@ -571,10 +571,7 @@ impl Ctx<'_, '_> {
     fn subject_entity(&self, head: Option<usize>) -> Option<String> {
         let t = self.t;
         let head = head.filter(|&h| h > 0)?;
-        let mut k = head - 1;
-        while k > 0 && (AUX.contains(t.l(k)) || t.l(k).ends_with("ly")) {
-            k -= 1;
-        }
+        let mut k = self.subject_end(head);
         // Possessive: "WPP's", "Abedi’s" (the mention may or may not hold the "’s").
         if t.l(k) == "s"
             && k >= 2
@@ -586,6 +583,17 @@ impl Ctx<'_, '_> {
         let (first, e) = self.mentions.ending_at(k)?;
         let (from, _) = t.sentence_of(self.sentences, head);
         (first >= from && e.label != "MISC").then(|| e.id.clone())
+    }
+
+    /// The last token of the subject of the predicate at `head` (> 0): the token before it,
+    /// past auxiliaries and "-ly" adverbs ("Parmalat has said it will sue").
+    fn subject_end(&self, head: usize) -> usize {
+        let t = self.t;
+        let mut k = head - 1;
+        while k > 0 && (AUX.contains(t.l(k)) || t.l(k).ends_with("ly")) {
+            k -= 1;
+        }
+        k
     }
 
     /// "$630m (£481.5m)": an amount in brackets right after another is the same amount
@@ -637,10 +645,7 @@ impl Ctx<'_, '_> {
         let (from, _) = t.sentence_of(self.sentences, claim.first);
         let refers = match claim.head.filter(|&h| h > 0) {
             Some(head) => {
-                let mut k = head - 1;
-                while k > 0 && (AUX.contains(t.l(k)) || t.l(k).ends_with("ly")) {
-                    k -= 1;
-                }
+                let k = self.subject_end(head);
                 (k >= from && self.refers_to_company(k)).then_some(k)
             }
             None => (from.max(claim.first.saturating_sub(8))..claim.first)
@@ -656,8 +661,8 @@ impl Ctx<'_, '_> {
     fn sentence_reference(&self, first: usize) -> Option<String> {
         let t = self.t;
         let (from, _) = t.sentence_of(self.sentences, first);
-        let opens = (from..first.min(from + 4))
-            .any(|end| matches!(t.l(from), "it" | "its" | "the") && self.refers_to_company(end));
+        let opens = matches!(t.l(from), "it" | "its" | "the")
+            && (from..first.min(from + 4)).any(|end| self.refers_to_company(end));
         opens.then(|| self.subject_organisation(from)).flatten()
     }
 

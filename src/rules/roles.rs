@@ -650,12 +650,7 @@ impl<'d, 'a> View<'d, 'a> {
             }
         }
         let mut end = end;
-        if end >= first + 3
-            && self.lower[end - 1] == "s"
-            && names::is_apostrophe(self.word(end - 2))
-            && self.glued(end - 3)
-            && self.glued(end - 2)
-        {
+        if self.glued_s_before(end, first) {
             end -= 2;
         } else if end >= first + 2
             && names::is_apostrophe(self.word(end - 1))
@@ -708,15 +703,20 @@ impl<'d, 'a> View<'d, 'a> {
         if end > first && self.lower[end - 1] == "its" {
             return Some(end - 1);
         }
-        let possessive = end >= first + 4
-            && self.lower[end - 1] == "s"
-            && names::is_apostrophe(self.word(end - 2))
-            && self.glued(end - 3)
-            && self.glued(end - 2);
-        (possessive
+        (end >= first + 4
+            && self.glued_s_before(end, first)
             && references::COMPANY_NOUNS.contains(self.lower[end - 3].as_ref())
             && self.lower[end - 4] == "the")
             .then_some(end - 4)
+    }
+
+    /// Whether a possessive "’s" glued to a word ends right before word `end` ("McDonald's").
+    fn glued_s_before(&self, end: usize, first: usize) -> bool {
+        end >= first + 3
+            && self.lower[end - 1] == "s"
+            && names::is_apostrophe(self.word(end - 2))
+            && self.glued(end - 3)
+            && self.glued(end - 2)
     }
 
     /// The country an adjective at words `start..end` names ("British", "U.S.").

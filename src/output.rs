@@ -114,6 +114,7 @@ mod tests {
                 text: "£1.8m".into(),
                 rule: None,
                 entity_rule: None,
+                reading: None,
             }],
         };
         let record = record(doc, annotations, vec![]);

@@ -125,12 +125,14 @@ pub struct Fact {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    /// The rule that made the fact, and the one that tied it to `entity` (`factx extract
-    /// --explain` writes them).
+    /// The rule that made the fact, the one that tied it to `entity`, and the number reading
+    /// that read its number (`factx extract --explain` writes them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

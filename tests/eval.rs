@@ -48,6 +48,7 @@ fn fact(text: &str, kind: FactKind, value: FactValue, surface: &str, entity: Opt
         text: surface.into(),
         rule: None,
         entity_rule: None,
+        reading: None,
     }
 }
 

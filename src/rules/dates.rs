@@ -8,7 +8,6 @@
 
 use super::lexicon;
 use super::numbers::{self, joined_to_digits, Toks};
-use super::sentences::Sentence;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -98,8 +97,8 @@ fn nearest_year(anchor: NaiveDate, m: u32, d: Option<u32>) -> i32 {
         .unwrap_or(y)
 }
 
-/// Finds the dates of `t`. `sentences` (byte spans) tell a weekday's tense; may be empty.
-pub fn find(t: &Toks, anchor: Option<NaiveDate>, sentences: &[Sentence]) -> Vec<DateMention> {
+/// Finds the dates of `t`; its sentences tell a weekday's tense.
+pub fn find(t: &Toks, anchor: Option<NaiveDate>) -> Vec<DateMention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -108,7 +107,7 @@ pub fn find(t: &Toks, anchor: Option<NaiveDate>, sentences: &[Sentence]) -> Vec<
             out.extend(pair);
             continue;
         }
-        match date_at(t, i, anchor, sentences) {
+        match date_at(t, i, anchor) {
             Some(d) => {
                 i = d.last + 1;
                 out.push(d);
@@ -173,12 +172,7 @@ fn dated_year(t: &Toks, i: usize) -> bool {
     dated && i > 0 && t.is_word(i - 1)
 }
 
-fn date_at(
-    t: &Toks,
-    i: usize,
-    anchor: Option<NaiveDate>,
-    sentences: &[Sentence],
-) -> Option<DateMention> {
+fn date_at(t: &Toks, i: usize, anchor: Option<NaiveDate>) -> Option<DateMention> {
     let mention = |last: usize, value: Option<String>| {
         Some(DateMention {
             first: i,
@@ -269,7 +263,7 @@ fn date_at(
         let future = match before {
             "last" => false,
             "next" => true,
-            _ => in_future(t, i, sentences),
+            _ => in_future(t, i),
         };
         let value = anchor.map(|a| {
             let today = a.weekday().num_days_from_monday() as i64;
@@ -357,8 +351,8 @@ fn shift(a: NaiveDate, days: i64) -> String {
 }
 
 /// Whether the sentence holding token `i` speaks of the future: "will", "due", "next".
-fn in_future(t: &Toks, i: usize, sentences: &[Sentence]) -> bool {
-    let (from, to) = t.sentence_of(sentences, i);
+fn in_future(t: &Toks, i: usize) -> bool {
+    let (from, to) = t.sentence_of(i);
     (from..to).any(|k| {
         cal(t.l(k), "future").is_some() || matches!(t.key(k, k + 2).as_str(), "is to" | "are to")
     })
@@ -369,14 +363,9 @@ mod tests {
     use super::*;
 
     fn dates(text: &str, anchor: Option<&str>) -> Vec<(String, Option<String>)> {
-        let t = Toks::new(text, &[]);
+        let t = Toks::of_text(text);
         let anchor = anchor.map(|a| a.parse().unwrap());
-        let sentences = vec![Sentence {
-            start: 0,
-            end: text.len(),
-            words: 0..0,
-        }];
-        find(&t, anchor, &sentences)
+        find(&t, anchor)
             .into_iter()
             .map(|d| {
                 (

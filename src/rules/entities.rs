@@ -30,11 +30,11 @@
 //!    longer name ("Labour Party", "Meet The Fockers").
 //! 4. Entities are numbered e1, e2, ... in order of first mention; `name` is the fullest form.
 
+use super::analysis::Analysis;
 use super::lexicon;
 use super::names::{self, Gender};
-use super::sentences::Sentence;
 use super::{demonyms, known_names, nicknames, numbers, parties, titles, Switches};
-use crate::doc::{Doc, Word};
+use crate::doc::Word;
 use crate::record::{Entity, Mention};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -74,23 +74,23 @@ struct Candidate<'a> {
     prefixed: bool,
 }
 
-pub fn resolve(doc: &Doc, sentences: &[Sentence], switches: &Switches) -> Vec<Entity> {
-    let mut candidates = candidates(doc, sentences);
+pub fn resolve(a: &Analysis, switches: &Switches) -> Vec<Entity> {
+    let mut candidates = candidates(a);
     let mut clusters = Clusters::new(candidates.len());
     for pass in ENTITY_PASSES.iter().filter(|p| switches.on(p.name)) {
         match pass.run {
-            Pass::Label(run) => run(doc, &mut candidates),
-            Pass::Cluster(run) => run(doc, &mut candidates, &mut clusters),
+            Pass::Label(run) => run(a, &mut candidates),
+            Pass::Cluster(run) => run(a, &mut candidates, &mut clusters),
         }
     }
-    build(doc, &candidates, &mut clusters)
+    build(a, &candidates, &mut clusters)
 }
 
 /// A step of steps 2 and 3 of the module doc: it relabels candidates, or joins them into
 /// clusters (and may relabel the ones it joins).
 enum Pass {
-    Label(for<'a> fn(&Doc<'a>, &mut [Candidate<'a>])),
-    Cluster(for<'a> fn(&Doc<'a>, &mut [Candidate<'a>], &mut Clusters)),
+    Label(for<'d, 'a> fn(&Analysis<'d, 'a>, &mut [Candidate<'a>])),
+    Cluster(for<'d, 'a> fn(&Analysis<'d, 'a>, &mut [Candidate<'a>], &mut Clusters)),
 }
 
 struct EntityPass {
@@ -120,13 +120,14 @@ pub fn passes() -> Vec<(&'static str, &'static str)> {
     ENTITY_PASSES.iter().map(|p| (p.name, p.example)).collect()
 }
 
-fn join_club_nicknames(_: &Doc, candidates: &mut [Candidate], clusters: &mut Clusters) {
+fn join_club_nicknames(_: &Analysis, candidates: &mut [Candidate], clusters: &mut Clusters) {
     for (nickname, club) in link_nicknames(candidates) {
         clusters.union(nickname, club);
     }
 }
 
-fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
+fn candidates<'a>(a: &Analysis<'_, 'a>) -> Vec<Candidate<'a>> {
+    let doc = a.doc;
     let text = doc.text;
     let mut spans: Vec<(usize, usize)> = doc
         .mentions
@@ -134,11 +135,10 @@ fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
         .map(|m| trim_edges(text, m.start, m.end))
         .collect();
     let mut labels: Vec<&'a str> = doc.mentions.iter().map(|m| m.label).collect();
-    let mut absorbed = extend_work_titles(doc, sentences, &mut spans, &labels);
-    extend_police(doc, sentences, &mut spans, &mut labels, &mut absorbed);
+    let mut absorbed = extend_work_titles(a, &mut spans, &labels);
+    extend_police(a, &mut spans, &mut labels, &mut absorbed);
     absorbed.extend(join_split_organisations(
-        doc,
-        sentences,
+        a,
         &mut spans,
         &mut labels,
         &absorbed,
@@ -192,7 +192,7 @@ fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
                 return None;
             }
             let (name_start, inner) = leading_honorific(text, start, end);
-            let outer = honorific_before(text, start);
+            let outer = honorific_before(a, start);
             let gender = inner.or(outer).flatten();
             let mut tokens = name_tokens(&text[name_start..end]);
             let plural = tokens.len() == 1 && is_acronym_plural(&text[name_start..end]);
@@ -208,13 +208,13 @@ fn candidates<'a>(doc: &Doc<'a>, sentences: &[Sentence]) -> Vec<Candidate<'a>> {
                 tokens,
                 honorific: inner.is_some() || outer.is_some(),
                 gender,
-                titled: title_before(text, start),
+                titled: title_before(a, start),
                 plural,
                 prefixed: start > m.start && text[..start].ends_with('-'),
             })
         })
         .collect();
-    add_known_names(doc, sentences, &mut candidates);
+    add_known_names(a, &mut candidates);
     candidates
 }
 
@@ -256,7 +256,8 @@ fn ends_noun_phrase(rest: &str) -> bool {
 /// before), and no mention the model gave reaches outside it. Model mentions inside it give
 /// way. The lexicon, not the model, vouches for such a mention: its score is 1. (A model
 /// mention of exactly the name stays, and takes the lexicon's label later.)
-fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candidate>) {
+fn add_known_names(a: &Analysis, candidates: &mut Vec<Candidate>) {
+    let doc = a.doc;
     let (text, words) = (doc.text, &doc.words);
     let joined = |left: usize, right: usize| spaced(&text[words[left].end..words[right].start]);
     let capitalised = |k: usize| {
@@ -272,14 +273,14 @@ fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candi
             k += 1;
             continue;
         };
-        let last = words.partition_point(|w| w.end <= end) - 1;
+        let last = a.word_at(end) - 1;
         let after_joined =
             last + 1 < words.len() && joined(last, last + 1) && capitalised(last + 1);
         let before_joined = k > 0
             && joined(k - 1, k)
             && capitalised(k - 1)
             && &text[words[k - 1].start..words[k - 1].end] != "The"
-            && !starts_sentence(sentences, k - 1);
+            && !a.starts_sentence(k - 1);
         let inside: Vec<usize> = (0..candidates.len())
             .filter(|&i| candidates[i].start < end && start < candidates[i].end)
             .collect();
@@ -319,12 +320,12 @@ fn add_known_names(doc: &Doc, sentences: &[Sentence], candidates: &mut Vec<Candi
 /// gave for the word alone is absorbed (its index is returned). A mention that ends in a
 /// possessive ("Manchester’s police") or a "police" inside a longer mention is left alone.
 fn extend_police(
-    doc: &Doc,
-    sentences: &[Sentence],
+    a: &Analysis,
     spans: &mut [(usize, usize)],
     labels: &mut [&str],
     absorbed: &mut HashSet<usize>,
 ) {
+    let doc = a.doc;
     let text = doc.text;
     let words = &doc.words;
     for i in 0..spans.len() {
@@ -337,14 +338,13 @@ fn extend_police(
             continue;
         }
         let at = end + gap;
-        let k = words.partition_point(|w| w.start < at);
-        let Some(word) = words.get(k).filter(|w| w.start == at) else {
+        let Some(word) = a.word_starting_at(at).map(|k| &words[k]) else {
             continue;
         };
         if !matches!(&text[word.start..word.end], "police" | "Police") {
             continue;
         }
-        if !same_sentence(doc, sentences, end, at) {
+        if !same_sentence(a, end, at) {
             continue;
         }
         // Another mention on the word: absorbed when it is the word alone.
@@ -368,11 +368,11 @@ fn extend_police(
 /// sentence's start the capital says nothing, unless the model tagged the "The" itself ("The"
 /// ORG + "Incredibles" MISC): then that mention is absorbed (its index is returned).
 fn extend_work_titles(
-    doc: &Doc,
-    sentences: &[Sentence],
+    a: &Analysis,
     spans: &mut [(usize, usize)],
     labels: &[&str],
 ) -> HashSet<usize> {
+    let doc = a.doc;
     let mut absorbed = HashSet::new();
     for i in 0..spans.len() {
         let Some(the) = spans[i].0.checked_sub("The ".len()) else {
@@ -382,19 +382,13 @@ fn extend_work_titles(
             continue;
         }
         let tagged = (0..spans.len()).find(|&j| spans[j] == (the, the + "The".len()));
-        let k = doc.words.partition_point(|w| w.start < the);
-        let is_word = doc.words.get(k).is_some_and(|w| w.start == the);
-        if tagged.is_some() || (is_word && !starts_sentence(sentences, k)) {
+        let opens_sentence = a.word_starting_at(the).map(|k| a.starts_sentence(k));
+        if tagged.is_some() || opens_sentence == Some(false) {
             spans[i].0 = the;
             absorbed.extend(tagged);
         }
     }
     absorbed
-}
-
-/// Word `k` is the first of a sentence.
-fn starts_sentence(sentences: &[Sentence], k: usize) -> bool {
-    sentences.iter().any(|s| s.words.start == k)
 }
 
 /// Words separated by spaces only: no line break, no punctuation.
@@ -403,13 +397,11 @@ fn spaced(gap: &str) -> bool {
 }
 
 /// The words ending at byte `end` and starting at byte `start` lie in one sentence.
-fn same_sentence(doc: &Doc, sentences: &[Sentence], end: usize, start: usize) -> bool {
-    let words = &doc.words;
-    let last = words.partition_point(|w| w.start < end).saturating_sub(1);
-    let next = words.partition_point(|w| w.start < start);
-    sentences
-        .iter()
-        .any(|s| s.words.contains(&last) && s.words.contains(&next))
+fn same_sentence(a: &Analysis, end: usize, start: usize) -> bool {
+    let words = &a.doc.words;
+    let last = a.word_from(end).saturating_sub(1);
+    let next = a.word_from(start);
+    next < words.len() && a.sentence_index(last) == a.sentence_index(next)
 }
 
 /// Capitalised words that head an institution's name (`data/institution_heads.tsv`).
@@ -424,12 +416,12 @@ static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> =
 /// party ("Liberal" + "Democrats") are one ORG too. The first mention (span in `spans`) takes
 /// the second in, whose index is returned.
 fn join_split_organisations(
-    doc: &Doc,
-    sentences: &[Sentence],
+    a: &Analysis,
     spans: &mut [(usize, usize)],
     labels: &mut [&str],
     absorbed: &HashSet<usize>,
 ) -> HashSet<usize> {
+    let doc = a.doc;
     let text = doc.text;
     let last_word = |(start, end): (usize, usize)| {
         text[start..end]
@@ -451,7 +443,7 @@ fn join_split_organisations(
         let (end, start) = (spans[first].1, spans[second].0);
         let between = text.get(end..start).unwrap_or(",");
         let fits = between.chars().all(|c| c == ' ' || c.is_alphabetic())
-            && same_sentence(doc, sentences, end, start)
+            && same_sentence(a, end, start)
             && match between.split_whitespace().collect::<Vec<_>>()[..] {
                 ["for"] | ["of"] | ["of", "the"] => {
                     labels[first] == ORGANISATION
@@ -543,22 +535,13 @@ fn leading_honorific(text: &str, start: usize, end: usize) -> (usize, Option<Opt
     (start, None)
 }
 
-/// The word before `start`, when there is whitespace between them.
-fn word_before(text: &str, start: usize) -> Option<&str> {
-    let before = &text[..start];
-    let trimmed = before.trim_end();
-    if trimmed.len() == before.len() {
-        return None;
-    }
-    trimmed.rsplit(char::is_whitespace).next()
+fn honorific_before(a: &Analysis, start: usize) -> Option<Option<Gender>> {
+    a.spaced_word_before(start).and_then(names::honorific)
 }
 
-fn honorific_before(text: &str, start: usize) -> Option<Option<Gender>> {
-    word_before(text, start).and_then(names::honorific)
-}
-
-fn title_before(text: &str, start: usize) -> bool {
-    word_before(text, start).is_some_and(|w| titles::ends_title(&w.to_lowercase()))
+fn title_before(a: &Analysis, start: usize) -> bool {
+    a.spaced_word_before(start)
+        .is_some_and(|w| titles::ends_title(&w.to_lowercase()))
 }
 
 /// A name the lexicons know is one referent.
@@ -596,11 +579,13 @@ fn known_names_take_their_label(candidates: &mut [Candidate]) {
 /// Barcelona, who he took to a Spanish title"), an ORG mention that then votes in label
 /// reconciliation. Not after "from", "of" or "in", where "who" is the person from there ("Patty
 /// Schnyder from Switzerland, who"); countries go back to LOC with the known names.
-fn places_followed_by_who_are_teams(doc: &Doc, candidates: &mut [Candidate]) {
+fn places_followed_by_who_are_teams(a: &Analysis, candidates: &mut [Candidate]) {
+    let doc = a.doc;
     for c in candidates.iter_mut().filter(|c| c.label == PLACE) {
         let who = doc.text[c.end..].starts_with(", who ");
-        let origin =
-            word_before(doc.text, c.start).is_some_and(|w| matches!(w, "from" | "of" | "in"));
+        let origin = a
+            .spaced_word_before(c.start)
+            .is_some_and(|w| matches!(w, "from" | "of" | "in"));
         if who && !origin {
             c.label = ORGANISATION;
         }
@@ -690,7 +675,8 @@ static WORK_NOUNS: LazyLock<HashSet<&'static str>> =
 /// apposition ("Fat Albert, a live-action adaptation of ...") is a work's title, MISC, and so
 /// is every mention of the same name. The noun must be lowercase and, where the model tags
 /// parts of speech, a noun: in "figures show Labour ahead" "show" is a verb.
-fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
+fn works_are_miscellaneous(a: &Analysis, candidates: &mut [Candidate]) {
+    let doc = a.doc;
     let is_work_noun = |word: &Word| {
         WORK_NOUNS.contains(&doc.text[word.start..word.end])
             && word.pos.is_none_or(|p| p.starts_with("NN"))
@@ -698,13 +684,13 @@ fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
     let titles: HashSet<Vec<String>> = candidates
         .iter()
         .filter(|c| {
-            let at = doc.words.partition_point(|w| w.end <= c.start);
+            let at = a.word_at(c.start);
             let after_noun = at.checked_sub(1).is_some_and(|k| {
                 let word = &doc.words[k];
                 let gap = &doc.text[word.end..c.start];
                 spaced(gap) && is_work_noun(word)
             });
-            after_noun || (!c.honorific && described_as_work(doc, c.end, &is_work_noun))
+            after_noun || (!c.honorific && described_as_work(a, c.end, &is_work_noun))
         })
         .map(|c| c.tokens.clone())
         .collect();
@@ -716,14 +702,15 @@ fn works_are_miscellaneous(doc: &Doc, candidates: &mut [Candidate]) {
 /// Whether the name ending at byte `end` is followed by an apposition headed by a work noun:
 /// ", a|an|the", lowercase modifiers, the noun, then no other noun ("Fat Albert, a live-action
 /// adaptation of"; not "Jim Carrey, a film star" nor "X, the film's director").
-fn described_as_work(doc: &Doc, end: usize, is_work_noun: &dyn Fn(&Word) -> bool) -> bool {
+fn described_as_work(a: &Analysis, end: usize, is_work_noun: &dyn Fn(&Word) -> bool) -> bool {
+    let doc = a.doc;
     let words = &doc.words;
     let text_of = |k: usize| {
         words
             .get(k)
             .map_or("", |w: &Word| &doc.text[w.start..w.end])
     };
-    let k = words.partition_point(|w| w.start < end);
+    let k = a.word_from(end);
     if text_of(k) != "," || !matches!(text_of(k + 1), "a" | "an" | "the") {
         return false;
     }
@@ -772,7 +759,8 @@ static SURNAME_PREFIXES: LazyLock<HashSet<&'static str>> =
 /// The model takes one-word names with an inner capital for people ("YouGov",
 /// "CommunicateResearch"); they are brand styling, an organisation's, unless the capital
 /// follows a surname prefix ("McCartney", "DiCaprio").
-fn brand_styled_names_are_organisations(doc: &Doc, candidates: &mut [Candidate]) {
+fn brand_styled_names_are_organisations(a: &Analysis, candidates: &mut [Candidate]) {
+    let doc = a.doc;
     for c in candidates
         .iter_mut()
         .filter(|c| c.label == PERSON && c.tokens.len() == 1)
@@ -922,7 +910,8 @@ fn is_subsequence(short: &[String], long: &[String]) -> bool {
     short.iter().all(|t| rest.any(|l| l == t))
 }
 
-fn merge_acronyms(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) {
+fn merge_acronyms(a: &Analysis, candidates: &[Candidate], clusters: &mut Clusters) {
+    let doc = a.doc;
     for (i, c) in candidates.iter().enumerate() {
         let written = &doc.text[c.name_start..c.end];
         let letters: String = written.chars().filter(|&ch| ch != '.').collect();
@@ -1014,7 +1003,8 @@ fn merge_short_names(candidates: &[Candidate], clusters: &mut Clusters) {
     }
 }
 
-fn build(doc: &Doc, candidates: &[Candidate], clusters: &mut Clusters) -> Vec<Entity> {
+fn build(a: &Analysis, candidates: &[Candidate], clusters: &mut Clusters) -> Vec<Entity> {
+    let doc = a.doc;
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut slot: HashMap<usize, usize> = HashMap::new();
     // Candidates are in text order, so clusters come out in order of first mention.
@@ -1074,12 +1064,11 @@ fn collapse_whitespace(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::sentences;
     use crate::rules::testing::{doc, SEED, SEED_MENTIONS};
 
     fn resolve_text(text: &str, mentions: &[(&str, &'static str)]) -> Vec<Entity> {
         let d = doc(text, mentions);
-        resolve(&d, &sentences::split(&d), &Switches::default())
+        resolve(&Analysis::new(&d), &Switches::default())
     }
 
     fn find<'e>(entities: &'e [Entity], name: &str) -> &'e Entity {
@@ -1299,7 +1288,7 @@ mod tests {
         let label_with = |pos: Option<&'static str>| {
             let mut d = doc(text, &[("Smith", "PER")]);
             d.words[1].pos = pos;
-            resolve(&d, &sentences::split(&d), &Switches::default())[0]
+            resolve(&Analysis::new(&d), &Switches::default())[0]
                 .label
                 .clone()
         };
@@ -1800,7 +1789,7 @@ mod tests {
         let d = doc(text, &[("Barclays", "ORG")]);
         let mut d = d;
         d.mentions[1].label = "LOC";
-        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
+        let entities = resolve(&Analysis::new(&d), &Switches::default());
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].label, "ORG");
         let scores: Vec<f32> = entities[0].mentions.iter().map(|m| m.score).collect();
@@ -1812,7 +1801,7 @@ mod tests {
         let text = "Mr Bell spoke. Bell Group fell. Bell rose.";
         let mut d = doc(text, &[("Bell Group", "ORG"), ("Bell", "PER")]);
         d.mentions[2].label = "ORG";
-        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
+        let entities = resolve(&Analysis::new(&d), &Switches::default());
         assert_eq!(find(&entities, "Bell").label, "PER");
     }
 
@@ -1877,7 +1866,7 @@ mod tests {
                 ("😀", "MISC"),
             ],
         );
-        let entities = resolve(&d, &sentences::split(&d), &Switches::default());
+        let entities = resolve(&Analysis::new(&d), &Switches::default());
         assert!(entities.iter().all(|e| !e.mentions.is_empty()));
         assert_eq!(find(&entities, "Zoë").mentions.len(), 2);
     }

@@ -25,15 +25,14 @@
 //! - Orders of magnitude ("thousands of children") are `vague`, value 1000, `at_least`; durations
 //!   ("three months", "a two-day sale") are quantities; both as docs/ANNOTATION.md labels them.
 
+use super::analysis::Analysis;
 use super::dates;
 use super::entities::PERSON;
 use super::lexicon;
 use super::names;
 use super::numbers::{self, is_function_word, Quantity, Toks, FRONTED_OPENERS};
 use super::references::{self, COMPANY_NOUNS};
-use super::sentences::Sentence;
 use super::Switches;
-use crate::doc::{Doc, Word};
 use crate::record::{Approx, Entity, Fact, FactKind, FactValue};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -196,15 +195,10 @@ pub fn rules() -> Vec<(&'static str, &'static str)> {
     FACT_RULES.iter().copied().chain(ties).collect()
 }
 
-pub fn extract(
-    doc: &Doc,
-    sentences: &[Sentence],
-    entities: &[Entity],
-    switches: &Switches,
-) -> Vec<Fact> {
-    let t = Toks::new(doc.text, &doc.words);
+pub fn extract(a: &Analysis, entities: &[Entity], switches: &Switches) -> Vec<Fact> {
+    let t = &a.numbers;
     let found = if switches.on(DATE) {
-        dates::find(&t, doc.date, sentences)
+        dates::find(t, a.doc.date)
     } else {
         Vec::new()
     };
@@ -212,13 +206,13 @@ pub fn extract(
     for d in &found {
         claimed[d.first..=d.last].iter_mut().for_each(|c| *c = true);
     }
-    let mut quantities = numbers::read(&t, &claimed);
-    let mentions = Mentions::new(&t, entities);
+    let mut quantities = numbers::read(t, &claimed, switches);
+    let mentions = Mentions::new(t, entities);
     let mut facts: Vec<Fact> = found
         .into_iter()
         .map(|d| {
             fact(
-                &t,
+                t,
                 d.first,
                 d.last,
                 FactKind::Date,
@@ -229,10 +223,9 @@ pub fn extract(
         .collect();
 
     let ctx = Ctx {
-        t: &t,
-        words: &doc.words,
+        t,
+        analysis: a,
         named: references::Named::new(entities),
-        sentences,
         mentions: &mentions,
         entities,
         switches,
@@ -309,14 +302,14 @@ fn fact(
         text: t.text[start..end].to_string(),
         rule: Some(rule.to_string()),
         entity_rule: None,
+        reading: None,
     }
 }
 
 struct Ctx<'a, 'e> {
     t: &'a Toks<'a>,
-    words: &'a [Word<'a>],
+    analysis: &'a Analysis<'a, 'a>,
     named: references::Named<'e>,
-    sentences: &'a [Sentence],
     mentions: &'a Mentions<'e>,
     entities: &'e [Entity],
     switches: &'a Switches,
@@ -342,6 +335,7 @@ impl Ctx<'_, '_> {
         f.approx = q.approx;
         f.unit = q.unit.as_deref().map(|u| self.currency(q.kind, u));
         f.vague = q.vague;
+        f.reading = Some(q.reading.to_string());
         f
     }
 
@@ -441,7 +435,7 @@ impl Ctx<'_, '_> {
         if q.first == 0 || t.l(q.first - 1) != "from" || t.l(q.last + 1) == "to" {
             return None;
         }
-        let (from, _) = t.sentence_of(self.sentences, q.first);
+        let (from, _) = t.sentence_of(q.first);
         recent
             .iter()
             .rev()
@@ -488,7 +482,7 @@ impl Ctx<'_, '_> {
     /// attack rose"), else the verb itself.
     fn change_predicate(&self, verb: usize) -> Predicate {
         let t = self.t;
-        let (from, _) = t.sentence_of(self.sentences, verb);
+        let (from, _) = t.sentence_of(verb);
         let mut k = verb;
         while k > from && verb - k < 8 {
             if let Some((s, _)) = t.phrase_before(k, &MEASURES, 3) {
@@ -581,7 +575,7 @@ impl Ctx<'_, '_> {
             k -= 2;
         }
         let (first, e) = self.mentions.ending_at(k)?;
-        let (from, _) = t.sentence_of(self.sentences, head);
+        let (from, _) = t.sentence_of(head);
         (first >= from && e.label != "MISC").then(|| e.id.clone())
     }
 
@@ -632,7 +626,7 @@ impl Ctx<'_, '_> {
         let byte = self.t.toks[at].start;
         let nearer = references::Nearer::Ignored;
         self.named
-            .opening_organisation(self.words, self.sentences, byte, nearer)
+            .opening_organisation(self.analysis, byte, nearer)
             .map(|e| e.id.clone())
     }
 
@@ -642,7 +636,7 @@ impl Ctx<'_, '_> {
     /// one of the two before.
     fn referred_company(&self, claim: &Claim) -> Option<String> {
         let t = self.t;
-        let (from, _) = t.sentence_of(self.sentences, claim.first);
+        let (from, _) = t.sentence_of(claim.first);
         let refers = match claim.head.filter(|&h| h > 0) {
             Some(head) => {
                 let k = self.subject_end(head);
@@ -660,7 +654,7 @@ impl Ctx<'_, '_> {
     /// about $1.8m an hour": a sentence opening with a reference to a company is about it.
     fn sentence_reference(&self, first: usize) -> Option<String> {
         let t = self.t;
-        let (from, _) = t.sentence_of(self.sentences, first);
+        let (from, _) = t.sentence_of(first);
         let opens = matches!(t.l(from), "it" | "its" | "the")
             && (from..first.min(from + 4)).any(|end| self.refers_to_company(end));
         opens.then(|| self.subject_organisation(from)).flatten()
@@ -671,7 +665,7 @@ impl Ctx<'_, '_> {
     /// number. A place opening a sentence is rather a setting ("In Brazil, ..."), so not taken.
     fn sentence_subject(&self, first: usize) -> Option<String> {
         let t = self.t;
-        let (mut from, _) = t.sentence_of(self.sentences, first);
+        let (mut from, _) = t.sentence_of(first);
         // "Last week, rival Shell reported ...": the subject follows a fronted phrase, at once
         // or after one describing word ("Earlier, he told BBC Radio 4" has another subject).
         let mut opening = 3;
@@ -778,7 +772,7 @@ impl Ctx<'_, '_> {
     /// "The Swedish runner").
     fn description_before(&self, end: usize) -> Option<usize> {
         let t = self.t;
-        let (from, _) = t.sentence_of(self.sentences, end);
+        let (from, _) = t.sentence_of(end);
         let words = from + 1..end;
         let described = t.l(from) == "the"
             && words.len() <= 5
@@ -797,13 +791,13 @@ impl Ctx<'_, '_> {
         let from = if t.l(q.first.checked_sub(1)?) == "," {
             self.description_before(q.first - 1)?
         } else {
-            let (from, _) = t.sentence_of(self.sentences, q.first);
+            let (from, _) = t.sentence_of(q.first);
             (q.first == from + 1 && t.l(from) == "the").then_some(from)?
         };
-        let previous = t.sentence_of(self.sentences, from.checked_sub(1)?).0;
+        let previous = t.sentence_of(from.checked_sub(1)?).0;
         let since = previous
             .checked_sub(1)
-            .map_or(previous, |k| t.sentence_of(self.sentences, k).0);
+            .map_or(previous, |k| t.sentence_of(k).0);
         self.last_person_between(since, q.first)
     }
 
@@ -813,7 +807,7 @@ impl Ctx<'_, '_> {
         let t = self.t;
         let died =
             (1..=2).any(|n| q.num_first >= n && matches!(t.l(q.num_first - n), "died" | "dies"));
-        let (from, _) = t.sentence_of(self.sentences, q.first);
+        let (from, _) = t.sentence_of(q.first);
         died.then(|| self.last_person_between(from, q.first))
             .flatten()
     }
@@ -835,9 +829,9 @@ impl Ctx<'_, '_> {
         if !matches!(t.l(pronoun + 1), "is" | "was") {
             return None;
         }
-        let (from, _) = t.sentence_of(self.sentences, pronoun);
+        let (from, _) = t.sentence_of(pronoun);
         let since = if pronoun == from {
-            t.sentence_of(self.sentences, from.checked_sub(1)?).0
+            t.sentence_of(from.checked_sub(1)?).0
         } else {
             from
         };
@@ -876,7 +870,7 @@ impl Ctx<'_, '_> {
     /// comma, the phrase naming nobody.
     fn age_before_subject(&self, q: &Claim) -> Option<String> {
         let t = self.t;
-        let (from, to) = t.sentence_of(self.sentences, q.first);
+        let (from, to) = t.sentence_of(q.first);
         if !FRONTED_OPENERS.contains(t.l(from)) && !t.l(from).ends_with("ing") {
             return None;
         }
@@ -904,7 +898,7 @@ impl Ctx<'_, '_> {
         if t.l(q.last) == "old" && t.is_word(q.last + 1) {
             return None;
         }
-        let (from, _) = t.sentence_of(self.sentences, q.first);
+        let (from, _) = t.sentence_of(q.first);
         let &(first, last, e) = self.mentions.starting_in(from, usize::MAX).first()?;
         if !Self::is_person(e) || !self.opens_clause(first, from) || last >= q.first {
             return None;
@@ -942,7 +936,8 @@ impl Ctx<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{entities, sentences, testing};
+    use crate::doc::Doc;
+    use crate::rules::{entities, testing};
     use chrono::NaiveDate;
 
     /// Facts of `text` with a mention at each whole-word occurrence of each (surface, label).
@@ -953,9 +948,9 @@ mod tests {
     ) -> (Vec<Fact>, Vec<Entity>) {
         let mut doc = testing::doc(text, mentions);
         doc.date = date.map(|d| d.parse::<NaiveDate>().unwrap());
-        let sents = sentences::split(&doc);
-        let ents = entities::resolve(&doc, &sents, &Switches::default());
-        (extract(&doc, &sents, &ents, &Switches::default()), ents)
+        let a = Analysis::new(&doc);
+        let ents = entities::resolve(&a, &Switches::default());
+        (extract(&a, &ents, &Switches::default()), ents)
     }
 
     /// tests/fixtures/fact_phrases.tsv: each row's fact is made by its named rule and tied by
@@ -976,14 +971,14 @@ mod tests {
                     date: Some(NaiveDate::from_ymd_opt(2017, 5, 24).unwrap()),
                     ..doc
                 };
-                let sents = sentences::split(&doc);
-                let ents = entities::resolve(&doc, &sents, switches);
+                let a = Analysis::new(&doc);
+                let ents = entities::resolve(&a, switches);
                 let name = |id: &Option<String>| {
                     id.as_ref().map_or("-".to_string(), |id| {
                         ents.iter().find(|e| &e.id == id).unwrap().name.clone()
                     })
                 };
-                extract(&doc, &sents, &ents, switches)
+                extract(&a, &ents, switches)
                     .into_iter()
                     .map(|f| {
                         let value = match &f.value {

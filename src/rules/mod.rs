@@ -1,6 +1,7 @@
 //! The rules stages: from a document's mentions to resolved entities, the roles people hold and
 //! the numeric facts the text states. Input offsets and output offsets are bytes into `doc.text`.
 
+pub mod analysis;
 pub mod dates;
 pub mod demonyms;
 pub mod entities;
@@ -47,6 +48,7 @@ pub fn catalogue() -> Vec<RuleName> {
     [
         named("entities", &entities::passes()),
         named("roles", &roles::patterns()),
+        named("numbers", &numbers::readings()),
         named("facts", &facts::rules()),
     ]
     .concat()
@@ -88,10 +90,10 @@ pub struct Annotations {
 }
 
 pub fn annotate(doc: &Doc, switches: &Switches) -> Annotations {
-    let sentences = sentences::split(doc);
-    let mut entities = entities::resolve(doc, &sentences, switches);
-    let roles = roles::find(doc, &sentences, &mut entities, switches);
-    let facts = facts::extract(doc, &sentences, &entities, switches);
+    let analysis = analysis::Analysis::new(doc);
+    let mut entities = entities::resolve(&analysis, switches);
+    let roles = roles::find(&analysis, &mut entities, switches);
+    let facts = facts::extract(&analysis, &entities, switches);
     Annotations {
         entities,
         roles,
@@ -104,7 +106,7 @@ impl Annotations {
     pub fn forget_rules(&mut self) {
         self.roles.iter_mut().for_each(|r| r.rule = None);
         for f in &mut self.facts {
-            (f.rule, f.entity_rule) = (None, None);
+            (f.rule, f.entity_rule, f.reading) = (None, None, None);
         }
     }
 }
@@ -152,7 +154,10 @@ mod tests {
             assert!(!r.example.is_empty(), "{}: no example", r.name);
         }
         let stages: BTreeSet<_> = rules.iter().map(|r| r.stage).collect();
-        assert_eq!(stages, BTreeSet::from(["entities", "facts", "roles"]));
+        assert_eq!(
+            stages,
+            BTreeSet::from(["entities", "facts", "numbers", "roles"])
+        );
     }
 
     #[test]

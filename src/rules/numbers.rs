@@ -6,12 +6,13 @@
 //! "Ocean's Twelve", scores ("2-1"), proportions ("one in four"). Ranges ("20-25%", "between 5
 //! and 7%") give a floor and a ceiling; durations ("a 10-year deal") are measures.
 //!
-//! It works on its own tokens (see [`Toks`]) rather than the model's words because "45,000" and
-//! "1.3bn" must stay whole. Everything contextual beyond the phrase (predicates, entities, changes)
-//! is the caller's (`facts.rs`).
+//! It reads the analysed document's number layer ([`Toks`]: the words regrouped so that "45,000"
+//! and "1.3bn" read whole). Everything contextual beyond the phrase (predicates, entities,
+//! changes) is the caller's (`facts.rs`).
 
 use super::lexicon;
 use super::sentences::Sentence;
+use super::Switches;
 use crate::doc::Word;
 use crate::record::{Approx, FactKind};
 use std::collections::{HashMap, HashSet};
@@ -33,21 +34,27 @@ pub struct Tok {
     pub glued: bool,
     /// A line break before it: a headline or paragraph starts here.
     pub line_start: bool,
+    /// The document's word it starts in.
+    pub word: usize,
 }
 
-/// A text cut into digit groups ("45,000", "2.77"), letter runs and single other characters,
-/// with each token's lowercase form and, when the model gave one, its POS tag.
+/// The number layer of the analysed document: its words regrouped into digit groups ("45,000",
+/// "2.77" from the words `45` `,` `000`), letter runs ("1.3bn" is `1.3` + `bn`) and single other
+/// characters, each token with its lowercase form, POS tag and sentence.
 pub struct Toks<'a> {
     pub text: &'a str,
     pub toks: Vec<Tok>,
     lower: Vec<String>,
     pos: Vec<Option<&'a str>>,
+    /// Each token's sentence as token bounds `from..to`.
+    sentence: Vec<(usize, usize)>,
 }
 
 impl<'a> Toks<'a> {
-    /// `words`: the document's words, for their POS tags (may be untagged or empty).
-    pub fn new(text: &'a str, words: &[Word<'a>]) -> Self {
-        let toks = tokenize(text);
+    /// `words`: the document's words, which cover every character but whitespace and control
+    /// characters; `sentences`: word ranges over them.
+    pub fn new(text: &'a str, words: &[Word<'a>], sentences: &[Sentence]) -> Self {
+        let toks = regroup(text, words);
         let lower = toks
             .iter()
             .map(|t| text[t.start..t.end].to_lowercase())
@@ -56,18 +63,43 @@ impl<'a> Toks<'a> {
         let pos = toks
             .iter()
             .map(|t| {
-                words
-                    .binary_search_by_key(&t.start, |w| w.start)
-                    .ok()
-                    .and_then(|k| words[k].pos)
+                let word = &words[t.word];
+                (word.start == t.start).then_some(word.pos).flatten()
             })
             .collect();
+        let mut sentence = Vec::with_capacity(toks.len());
+        let mut from = 0;
+        for s in sentences {
+            let to = from + toks[from..].partition_point(|t| t.word < s.words.end);
+            sentence.extend(std::iter::repeat_n((from, to), to - from));
+            from = to;
+        }
         Toks {
             text,
             toks,
             lower,
             pos,
+            sentence,
         }
+    }
+
+    /// The layer of a text read as one sentence, with untagged words: for tests of the readers.
+    #[cfg(test)]
+    pub fn of_text(text: &'a str) -> Self {
+        let words: Vec<Word> = crate::doc::split_words(text)
+            .map(|(start, end)| Word {
+                start,
+                end,
+                pos: None,
+                chunk: None,
+            })
+            .collect();
+        let whole = Sentence {
+            start: 0,
+            end: text.len(),
+            words: 0..words.len(),
+        };
+        Toks::new(text, &words, &[whole])
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -118,18 +150,9 @@ impl<'a> Toks<'a> {
             )
     }
 
-    /// Token bounds `from..to` of the sentence holding token `i`; the whole text when no
-    /// sentence does (tests without a splitter).
-    pub fn sentence_of(&self, sentences: &[Sentence], i: usize) -> (usize, usize) {
-        let at = self.toks[i].start;
-        let k = sentences.partition_point(|s| s.end <= at);
-        match sentences.get(k).filter(|s| s.start <= at) {
-            Some(s) => (
-                self.toks.partition_point(|tok| tok.start < s.start),
-                self.toks.partition_point(|tok| tok.start < s.end),
-            ),
-            None => (0, self.len()),
-        }
+    /// Token bounds `from..to` of the sentence holding token `i`.
+    pub fn sentence_of(&self, i: usize) -> (usize, usize) {
+        self.sentence[i]
     }
 
     /// Tokens `i..j` as one lowercase key: glued tokens joined directly, others with one space
@@ -172,39 +195,38 @@ impl<'a> Toks<'a> {
     }
 }
 
-/// Splits `text` into [`Tok`]s. Digit groups take thousands separators and one decimal part
-/// ("45,000", "2.77"); a trailing "." or "," stays a token of its own.
-fn tokenize(text: &str) -> Vec<Tok> {
+/// The words of `text` as [`Tok`]s. A digit group takes thousands separators and one decimal
+/// part across the words it spans ("45,000", "2.77"); a trailing "." or "," stays a token of its
+/// own. Letter runs split a word at digits ("3bn" → `3` `bn`) and join glued CJK words.
+fn regroup(text: &str, words: &[Word]) -> Vec<Tok> {
     let b = text.as_bytes();
-    let mut toks = Vec::new();
-    let (mut glued, mut line_start) = (false, true);
-    let mut i = 0;
-    while let Some(c) = text[i..].chars().next() {
-        if c.is_whitespace() || c.is_control() {
-            glued = false;
-            line_start |= c == '\n';
-            i += c.len_utf8();
-            continue;
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut done = 0;
+    for (w, word) in words.iter().enumerate() {
+        let mut i = word.start.max(done);
+        while i < word.end {
+            let c = text[i..].chars().next().expect("inside a word");
+            let (end, kind) = if c.is_ascii_digit() {
+                (digits_end(b, i), TokKind::Num)
+            } else if c.is_alphabetic() {
+                let len = text[i..]
+                    .find(|c: char| !c.is_alphabetic())
+                    .unwrap_or(text.len() - i);
+                (i + len, TokKind::Word)
+            } else {
+                (i + c.len_utf8(), TokKind::Punct)
+            };
+            let gap = &text[done..i];
+            toks.push(Tok {
+                start: i,
+                end,
+                kind,
+                glued: !toks.is_empty() && gap.is_empty(),
+                line_start: toks.is_empty() || gap.contains('\n'),
+                word: w,
+            });
+            (done, i) = (end, end);
         }
-        let (end, kind) = if c.is_ascii_digit() {
-            (digits_end(b, i), TokKind::Num)
-        } else if c.is_alphabetic() {
-            let len = text[i..]
-                .find(|c: char| !c.is_alphabetic())
-                .unwrap_or(text.len() - i);
-            (i + len, TokKind::Word)
-        } else {
-            (i + c.len_utf8(), TokKind::Punct)
-        };
-        toks.push(Tok {
-            start: i,
-            end,
-            kind,
-            glued,
-            line_start,
-        });
-        (glued, line_start) = (true, false);
-        i = end;
     }
     toks
 }
@@ -368,6 +390,8 @@ pub struct Quantity {
     pub last: usize,
     /// The number's first token: "22" of "at least 22 people".
     pub num_first: usize,
+    /// The reading that made it (`READINGS`).
+    pub reading: &'static str,
 }
 
 /// The number core at a token: (value, last token, vague, written in words, glued scale suffix).
@@ -644,7 +668,7 @@ fn plural_noun(
 }
 
 /// Reads every amount in `t`, skipping tokens marked in `claimed` (dates).
-pub fn read(t: &Toks, claimed: &[bool]) -> Vec<Quantity> {
+pub fn read(t: &Toks, claimed: &[bool], switches: &Switches) -> Vec<Quantity> {
     let mut out: Vec<Quantity> = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -652,13 +676,13 @@ pub fn read(t: &Toks, claimed: &[bool]) -> Vec<Quantity> {
             i += 1;
             continue;
         }
-        if let Some([a, b]) = range_at(t, i) {
+        if let Some([a, b]) = range_at(t, i, switches) {
             i = b.last + 1;
             out.extend([a, b]);
             continue;
         }
         let prev_age = out.last().filter(|q| q.kind == FactKind::Age);
-        match read_at(t, i, prev_age, false) {
+        match read_at(t, i, prev_age, false, switches) {
             Some(q) => {
                 i = q.last + 1;
                 out.push(q);
@@ -681,8 +705,8 @@ pub fn read(t: &Toks, claimed: &[bool]) -> Vec<Quantity> {
 
 /// "20-25%", "£5m-£7m", "10-12 years": two amounts, a floor and a ceiling. A score ("2-1") does
 /// not ascend, or has nothing after it.
-fn range_at(t: &Toks, i: usize) -> Option<[Quantity; 2]> {
-    let mut a = read_at(t, i, None, true)?;
+fn range_at(t: &Toks, i: usize, switches: &Switches) -> Option<[Quantity; 2]> {
+    let mut a = read_at(t, i, None, true, switches)?;
     let dash = a.last + 1;
     if !matches!(t.l(dash), "-" | "–") || !t.glued(dash) || !t.glued(dash + 1) {
         return None;
@@ -692,7 +716,7 @@ fn range_at(t: &Toks, i: usize) -> Option<[Quantity; 2]> {
     } else {
         dash + 2
     };
-    let mut b = read_at(t, second, None, true)?;
+    let mut b = read_at(t, second, None, true, switches)?;
     if b.bare || b.kind == FactKind::Age || b.value <= a.value || b.first != dash + 1 {
         return None;
     }
@@ -706,9 +730,91 @@ fn range_at(t: &Toks, i: usize) -> Option<[Quantity; 2]> {
     Some([a, b])
 }
 
-/// Reads the amount whose number starts at token `i`. `in_range`: a "-" joining it to another
-/// number is a range's ("20-25%"), not a score's or a date's.
-fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> Option<Quantity> {
+/// A number being read: its core, what stands left of it, and where its right side starts.
+struct Number<'t, 'a> {
+    t: &'t Toks<'a>,
+    /// The number's first token, and the token after its core.
+    i: usize,
+    j: usize,
+    core: Core,
+    /// A currency symbol glued before the digits: "£1.8m".
+    currency: Option<&'static Currency>,
+    /// A "-" joining it to another number is a range's ("20-25%"), not a score's or a date's.
+    in_range: bool,
+    /// The age read just before: "aged eight and 18" makes 18 an age too.
+    prev_age: Option<&'t Quantity>,
+}
+
+impl Number<'_, '_> {
+    /// A "-" glued right after the number: "26-year-old", "5-0", "20-25%".
+    fn hyphen_after(&self) -> bool {
+        self.t.l(self.j) == "-" && self.t.glued(self.j)
+    }
+
+    /// Where the right side goes on after an order of magnitude's "of": "millions of pounds".
+    fn after_of(&self) -> usize {
+        self.j + usize::from(self.t.l(self.j) == "of" && self.core.vague)
+    }
+}
+
+/// What a reading makes of a number.
+enum Verdict {
+    /// Not this reading's case: the next one tries.
+    Pass,
+    /// The number states no amount ("1st", "Article 2", "5-0").
+    Reject,
+    Read(Quantity),
+}
+
+impl From<Option<Quantity>> for Verdict {
+    fn from(q: Option<Quantity>) -> Self {
+        q.map_or(Verdict::Reject, Verdict::Read)
+    }
+}
+
+/// A way of reading what a number is from the words around it.
+struct Reading {
+    name: &'static str,
+    example: &'static str,
+    read: fn(&Number, &Quantity) -> Verdict,
+}
+
+/// The readings in the order they are tried on each number; the first that does not pass
+/// decides.
+#[rustfmt::skip]
+const READINGS: &[Reading] = &[
+    Reading { name: "number-name", example: "Article 2, Euro 2004, Ocean's Twelve, one in four (no amount)", read: name_or_proportion },
+    Reading { name: "number-glued-unit", example: "100km, 50p (1st, 2.15pm, 1990s: no amount)", read: glued_unit },
+    Reading { name: "number-clock-or-ordinal", example: "10 am, 9 a.m., 1400 GMT (no amount)", read: |n, _| clock_or_ordinal(n) },
+    Reading { name: "number-currency-symbol", example: "£1.8m, US$5", read: |n, q| n.currency.map_or(Verdict::Pass, |cur| money(q.clone(), cur, n.core.last).into()) },
+    Reading { name: "number-percent", example: "15%, 15 per cent, 2 percentage points", read: percent },
+    Reading { name: "number-range-floor", example: "the 20 of 20-25% (its kind comes from 25%)", read: range_floor },
+    Reading { name: "number-years-old", example: "a 26-year-old man, 44 years old", read: years_old },
+    Reading { name: "number-hyphen-unit", example: "a two-day sale, a 10-year deal", read: hyphen_unit },
+    Reading { name: "number-compound", example: "5-0, a one-off, three-quarters (no amount)", read: |n, _| if n.hyphen_after() { Verdict::Reject } else { Verdict::Pass } },
+    Reading { name: "number-age-marker", example: "aged 44, at the age of 44, died at 62", read: age_marker },
+    Reading { name: "number-currency-word", example: "200 dinars, 200 Algerian dinars, millions of pounds", read: currency_word },
+    Reading { name: "number-measure", example: "60 miles, three months", read: measure },
+    Reading { name: "number-counted-noun", example: "45 banks, thousands of children, three million of the consoles", read: counted },
+    Reading { name: "number-scaled", example: "32 million, thousands", read: scaled },
+    Reading { name: "number-bare", example: "rose from 19 to 22 (kept by the facts stage only in context)", read: bare },
+];
+
+/// The number readings' names and examples, in the order they are tried.
+pub fn readings() -> Vec<(&'static str, &'static str)> {
+    READINGS.iter().map(|r| (r.name, r.example)).collect()
+}
+
+/// Reads the amount whose number starts at token `i`: its core and left context (a glued
+/// currency symbol, "a quarter of", a hedge), then the first of the `READINGS` that decides.
+/// `in_range`: see [`Number`].
+fn read_at(
+    t: &Toks,
+    i: usize,
+    prev_age: Option<&Quantity>,
+    in_range: bool,
+    switches: &Switches,
+) -> Option<Quantity> {
     let core = match t.kind(i)? {
         TokKind::Num => {
             if digits_excluded(t, i, in_range) {
@@ -734,6 +840,7 @@ fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> O
         first: i,
         last: core.last,
         num_first: i,
+        reading: "",
     };
 
     // Left: currency symbol glued to the digits, a fraction ("a quarter of"), then a hedge.
@@ -758,86 +865,152 @@ fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> O
             q.first = s;
         }
     }
-    // "Article 2", "Euro 2004", "Windows 95": a number naming a thing; "number 10", "page 3".
-    // "Ocean's Twelve", "Formula One": a capitalised number word inside a sentence is a name.
-    // "one in four people": a proportion, not a count.
-    if i > 0 && currency.is_none() && q.first == i {
-        let labelled = matches!(word_class(t, i - 1), Some((_, Class::Label)));
-        let name = if core.words {
-            t.is_capitalized(i) && !t.starts_sentence(i)
-        } else {
-            // "Aged 19, Sara Holt left": an age, capitalised as the sentence opens.
-            t.is_capitalized(i - 1) && !is_function_word(t.l(i - 1)) && t.l(i - 1) != "aged"
-        };
-        let proportion = i >= 2 && t.key(i - 2, i) == "one in";
-        if labelled || name || proportion {
-            return None;
-        }
-    }
-
-    // Right of the number.
-    let j = core.last + 1;
-    if t.is_num(i) && t.glued(j) && t.is_word(j) && !core.suffix {
-        // Glued letters: "1st", "2.15pm", "1990s", "3G" are not amounts; "100km", "50p" are.
-        let w = t.l(j);
-        if let Some(&unit) = UNITS.get(w) {
-            return finish(q, FactKind::Quantity, Some(unit), j);
-        }
-        return match CURRENCIES.get(w) {
-            Some(cur) if currency.is_none() => money(q, cur, j),
-            _ => None,
-        };
-    }
-    if clock_or_ordinal_after(t, j) {
-        return None;
-    }
-    if let Some(cur) = currency {
-        return money(q, cur, core.last);
-    }
-    // Percent.
-    if t.l(j) == "%" {
-        return finish(q, FactKind::Percent, None, j);
-    }
-    match t.key(j, j + 2).as_str() {
-        "per cent" => return finish(q, FactKind::Percent, None, j + 1),
-        "percentage point" | "percentage points" => {
-            return finish(q, FactKind::Percent, Some("point"), j + 1)
-        }
-        _ => {}
-    }
-    if matches!(t.l(j), "percent" | "pc") {
-        return finish(q, FactKind::Percent, None, j);
-    }
-    // Ages: "26-year-old man", "44 years old"; compound measures: "a two-day sale".
-    if t.l(j) == "-" && t.glued(j) {
-        // A range's floor: what it is comes from the ceiling.
-        if in_range && !core.words && (t.is_num(j + 1) || CURRENCIES.contains_key(t.l(j + 1))) {
-            q.bare = true;
-            return Some(q);
-        }
-        if matches!(t.key(j, j + 4).as_str(), "-year-old" | "-years-old") {
-            if ageless(t, j + 4) {
-                return None;
+    let number = Number {
+        t,
+        i,
+        j: core.last + 1,
+        core,
+        currency,
+        in_range,
+        prev_age,
+    };
+    for reading in READINGS.iter().filter(|r| switches.on(r.name)) {
+        match (reading.read)(&number, &q) {
+            Verdict::Pass => {}
+            Verdict::Reject => return None,
+            Verdict::Read(q) => {
+                return Some(Quantity {
+                    reading: reading.name,
+                    ..q
+                })
             }
-            q.last = j + 3;
-            return age(q);
         }
-        if let Some(&unit) = UNITS.get(t.l(j + 1)).filter(|_| t.glued(j + 1)) {
-            return finish(q, FactKind::Quantity, Some(unit), j + 1);
+    }
+    None
+}
+
+/// "Article 2", "Euro 2004", "Windows 95": a number naming a thing; "number 10", "page 3".
+/// "Ocean's Twelve", "Formula One": a capitalised number word inside a sentence is a name.
+/// "one in four people": a proportion, not a count.
+fn name_or_proportion(n: &Number, q: &Quantity) -> Verdict {
+    let (t, i) = (n.t, n.i);
+    if i == 0 || n.currency.is_some() || q.first != i {
+        return Verdict::Pass;
+    }
+    let labelled = matches!(word_class(t, i - 1), Some((_, Class::Label)));
+    let name = if n.core.words {
+        t.is_capitalized(i) && !t.starts_sentence(i)
+    } else {
+        // "Aged 19, Sara Holt left": an age, capitalised as the sentence opens.
+        t.is_capitalized(i - 1) && !is_function_word(t.l(i - 1)) && t.l(i - 1) != "aged"
+    };
+    let proportion = i >= 2 && t.key(i - 2, i) == "one in";
+    if labelled || name || proportion {
+        Verdict::Reject
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// Glued letters: "100km", "50p" are amounts; "1st", "2.15pm", "1990s", "3G" are not.
+fn glued_unit(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    if !(t.is_num(n.i) && t.glued(j) && t.is_word(j) && !n.core.suffix) {
+        return Verdict::Pass;
+    }
+    let w = t.l(j);
+    if let Some(&unit) = UNITS.get(w) {
+        return finish(q.clone(), FactKind::Quantity, Some(unit), j).into();
+    }
+    match CURRENCIES.get(w) {
+        Some(cur) if n.currency.is_none() => money(q.clone(), cur, j).into(),
+        _ => Verdict::Reject,
+    }
+}
+
+/// "2.15pm", "10 am", "9 a.m.", "1400 GMT", "2nd": not amounts.
+fn clock_or_ordinal(n: &Number) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    let after = matches!(
+        t.l(j),
+        "am" | "pm" | "gmt" | "bst" | "cet" | "est" | "hrs" | "st" | "nd" | "rd" | "th"
+    ) || matches!(t.key(j, j + 4).as_str(), "a.m." | "p.m.");
+    if after {
+        Verdict::Reject
+    } else {
+        Verdict::Pass
+    }
+}
+
+fn percent(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    let (unit, last) = if t.l(j) == "%" || matches!(t.l(j), "percent" | "pc") {
+        (None, j)
+    } else {
+        match t.key(j, j + 2).as_str() {
+            "per cent" => (None, j + 1),
+            "percentage point" | "percentage points" => (Some("point"), j + 1),
+            _ => return Verdict::Pass,
         }
-        // "5-0", "a one-off", "three-quarters": scores and other compounds.
-        return None;
+    };
+    finish(q.clone(), FactKind::Percent, unit, last).into()
+}
+
+/// A range's floor ("20" of "20-25%"): what it is comes from the ceiling.
+fn range_floor(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    let ceiling = t.is_num(j + 1) || CURRENCIES.contains_key(t.l(j + 1));
+    if n.hyphen_after() && n.in_range && !n.core.words && ceiling {
+        Verdict::Read(Quantity {
+            bare: true,
+            ..q.clone()
+        })
+    } else {
+        Verdict::Pass
     }
-    if matches!(t.key(j, j + 2).as_str(), "years old" | "year old") {
-        q.last = j + 1;
-        return age(q);
+}
+
+/// Ages: "26-year-old man", "44 years old".
+fn years_old(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    let last = if n.hyphen_after() && matches!(t.key(j, j + 4).as_str(), "-year-old" | "-years-old")
+    {
+        if ageless(t, j + 4) {
+            return Verdict::Reject;
+        }
+        j + 3
+    } else if matches!(t.key(j, j + 2).as_str(), "years old" | "year old") {
+        j + 1
+    } else {
+        return Verdict::Pass;
+    };
+    age(Quantity { last, ..q.clone() }).into()
+}
+
+/// Compound measures: "a two-day sale".
+fn hyphen_unit(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    match UNITS.get(t.l(j + 1)) {
+        Some(&unit) if n.hyphen_after() && t.glued(j + 1) => {
+            finish(q.clone(), FactKind::Quantity, Some(unit), j + 1).into()
+        }
+        _ => Verdict::Pass,
     }
-    // "aged 44", "at the age of 44", "died at 62", "aged eight and 18".
-    if age_before(t, q.first, q.last, prev_age) {
-        return age(q);
+}
+
+/// "aged 44", "at the age of 44", "died at 62", "aged eight and 18".
+fn age_marker(n: &Number, q: &Quantity) -> Verdict {
+    if age_before(n.t, q.first, q.last, n.prev_age) {
+        age(q.clone()).into()
+    } else {
+        Verdict::Pass
     }
-    // Money by word: "200 dinars", "400 yuan", "200 Algerian dinars", "millions of pounds".
-    let after_of = j + usize::from(t.l(j) == "of" && core.vague);
+}
+
+/// Money by word: "200 dinars", "400 yuan", "200 Algerian dinars", "millions of pounds".
+fn currency_word(n: &Number, q: &Quantity) -> Verdict {
+    let t = n.t;
+    let after_of = n.after_of();
     for skip in 0..=2 {
         let at = after_of + skip;
         if !t.is_word(at) {
@@ -849,49 +1022,80 @@ fn read_at(t: &Toks, i: usize, prev_age: Option<&Quantity>, in_range: bool) -> O
                 break;
             }
             if skip == 0 {
-                return money(q, cur, end - 1);
+                return money(q.clone(), cur, end - 1).into();
             }
             let qualifier = t.text[t.toks[after_of].start..t.toks[at].start].trim();
-            let iso = currency_for_country(&t.key(at, end), qualifier)?;
-            q.value *= cur.per;
-            return finish(q, FactKind::Money, Some(iso), end - 1);
+            let Some(iso) = currency_for_country(&t.key(at, end), qualifier) else {
+                return Verdict::Reject;
+            };
+            let q = Quantity {
+                value: q.value * cur.per,
+                ..q.clone()
+            };
+            return finish(q, FactKind::Money, Some(iso), end - 1).into();
         }
     }
-    // Units of measure and durations.
-    // "one day he ..." is rarely a measure.
-    if !core.vague && (t.l(i) != "one" || t.l(j) != "day") {
-        if let Some((end, &unit)) = t.phrase_at(j, &UNITS, 3) {
-            return finish(q, FactKind::Quantity, Some(unit), end - 1);
-        }
+    Verdict::Pass
+}
+
+/// Units of measure and durations; "one day he ..." is rarely a measure.
+fn measure(n: &Number, q: &Quantity) -> Verdict {
+    let (t, j) = (n.t, n.j);
+    if n.core.vague || (t.l(n.i) == "one" && t.l(j) == "day") {
+        return Verdict::Pass;
     }
-    // Counted nouns, also through "of": "thousands of children", "three million of the consoles".
-    let mut k = after_of;
-    if t.key(j, j + 2) == "of the" && !core.vague && q.value > 1.0 {
+    match t.phrase_at(j, &UNITS, 3) {
+        Some((end, &unit)) => finish(q.clone(), FactKind::Quantity, Some(unit), end - 1).into(),
+        None => Verdict::Pass,
+    }
+}
+
+/// Counted nouns, also through "of": "thousands of children", "three million of the consoles".
+fn counted(n: &Number, q: &Quantity) -> Verdict {
+    let (t, i, j) = (n.t, n.i, n.j);
+    let mut k = n.after_of();
+    if t.key(j, j + 2) == "of the" && !n.core.vague && q.value > 1.0 {
         k = j + 2;
-    } else if core.vague && matches!(t.l(k), "the" | "their" | "his" | "her" | "its" | "our") {
+    } else if n.core.vague && matches!(t.l(k), "the" | "their" | "his" | "her" | "its" | "our") {
         k += 1;
     }
-    if let Some((noun, unit)) = counted_noun(t, k, q.value == 1.0) {
-        // "a man" is no count; "1990 people" is rather the date reader's.
-        if matches!(t.l(i), "a" | "an") && q.value == 1.0 || is_year(t.s(i)) && !core.suffix {
-            return None;
-        }
-        q.unit = Some(unit);
-        q.last = noun;
-        return Some(q);
+    let Some((noun, unit)) = counted_noun(t, k, q.value == 1.0) else {
+        return Verdict::Pass;
+    };
+    // "a man" is no count; "1990 people" is rather the date reader's.
+    if matches!(t.l(i), "a" | "an") && q.value == 1.0 || is_year(t.s(i)) && !n.core.suffix {
+        return Verdict::Reject;
     }
-    // A figure in millions says it counts something even with no noun: "32 million".
-    let scaled = !core.words && core.last > i && !core.suffix;
-    if (core.vague && t.l(j) != "of") || scaled {
-        return Some(q);
+    Verdict::Read(Quantity {
+        unit: Some(unit),
+        last: noun,
+        ..q.clone()
+    })
+}
+
+/// A figure in millions says it counts something even with no noun: "32 million"; so does an
+/// order of magnitude ("thousands") not followed by "of".
+fn scaled(n: &Number, q: &Quantity) -> Verdict {
+    let core = &n.core;
+    let scaled = !core.words && core.last > n.i && !core.suffix;
+    if (core.vague && n.t.l(n.j) != "of") || scaled {
+        Verdict::Read(q.clone())
+    } else {
+        Verdict::Pass
     }
-    // Nothing says what it counts: "rose from 19 to 22", "killing 22". A bare "45m" may be
-    // metres; a bare "thousands of" something else, a bare year, "one" are nothing.
-    if core.vague || core.suffix || q.value == 1.0 || is_year(t.s(i)) {
-        return None;
+}
+
+/// Nothing says what it counts: "rose from 19 to 22", "killing 22". A bare "45m" may be
+/// metres; a bare "thousands of" something else, a bare year, "one" are nothing.
+fn bare(n: &Number, q: &Quantity) -> Verdict {
+    let core = &n.core;
+    if core.vague || core.suffix || q.value == 1.0 || is_year(n.t.s(n.i)) {
+        return Verdict::Reject;
     }
-    q.bare = true;
-    Some(q)
+    Verdict::Read(Quantity {
+        bare: true,
+        ..q.clone()
+    })
 }
 
 fn money(mut q: Quantity, cur: &Currency, last: usize) -> Option<Quantity> {
@@ -911,16 +1115,6 @@ fn finish(mut q: Quantity, kind: FactKind, unit: Option<&str>, last: usize) -> O
     q.unit = unit.map(str::to_string);
     q.last = last;
     Some(q)
-}
-
-/// "2.15pm", "10 am", "9 a.m.", "1400 GMT", "2nd": not amounts.
-fn clock_or_ordinal_after(t: &Toks, j: usize) -> bool {
-    matches!(
-        t.l(j),
-        "am" | "pm" | "gmt" | "bst" | "cet" | "est" | "hrs" | "st" | "nd" | "rd" | "th"
-    ) || matches!(t.key(j, j + 4).as_str(), "a.m." | "p.m.")
-        || t.key(j, j + 3) == "o'clock"
-        || t.key(j, j + 3) == "o’clock"
 }
 
 static AGELESS: LazyLock<HashSet<&'static str>> =
@@ -987,53 +1181,69 @@ mod tests {
     use crate::rules::dates;
     use chrono::NaiveDate;
 
-    /// What the table expects of a phrase: the first fact the readers find, or none.
-    fn read_phrase(
-        phrase: &str,
-    ) -> Option<(FactKind, FactValue, Approx, Option<String>, bool, bool)> {
-        let t = Toks::new(phrase, &[]);
+    /// What a phrase reads as: the first fact the readers find (a date or an amount, whichever
+    /// starts first), or none; with the name of the reading that read it ("fact-date" for a
+    /// date).
+    type Read = Option<(FactKind, FactValue, Approx, Option<String>, bool, bool)>;
+
+    fn read_phrase(phrase: &str, switches: &Switches) -> (Read, &'static str) {
+        let t = Toks::of_text(phrase);
         let anchor = NaiveDate::from_ymd_opt(2017, 5, 24);
-        let found = dates::find(&t, anchor, &[]);
+        let found = if switches.on("fact-date") {
+            dates::find(&t, anchor)
+        } else {
+            Vec::new()
+        };
         let mut claimed = vec![false; t.len()];
         for d in &found {
             claimed[d.first..=d.last].iter_mut().for_each(|c| *c = true);
         }
-        let qs = read(&t, &claimed);
+        let qs = read(&t, &claimed, switches);
         let date = found.first().map(|d| (d.first, d.value.clone()));
         let num = qs.first();
         match (date, num) {
-            (Some((df, v)), n) if n.is_none_or(|q| df < q.first) => Some((
-                FactKind::Date,
-                FactValue::Date(v.unwrap_or_default()),
-                Approx::Exact,
-                None,
-                false,
-                false,
-            )),
-            (_, Some(q)) => Some((
-                q.kind,
-                FactValue::Number(q.value),
-                q.approx,
-                q.unit.clone(),
-                q.vague,
-                q.bare,
-            )),
-            _ => None,
+            (Some((df, v)), n) if n.is_none_or(|q| df < q.first) => (
+                Some((
+                    FactKind::Date,
+                    FactValue::Date(v.unwrap_or_default()),
+                    Approx::Exact,
+                    None,
+                    false,
+                    false,
+                )),
+                "fact-date",
+            ),
+            (_, Some(q)) => (
+                Some((
+                    q.kind,
+                    FactValue::Number(q.value),
+                    q.approx,
+                    q.unit.clone(),
+                    q.vague,
+                    q.bare,
+                )),
+                q.reading,
+            ),
+            _ => (None, "-"),
         }
     }
 
-    /// tests/fixtures/number_phrases.tsv: phrase, kind ("-" for nothing, "number" for a bare
-    /// number), value, approx, unit ("-" for none), and "vague" where it is.
+    /// tests/fixtures/number_phrases.tsv: phrase, rule, kind ("-" for nothing, "number" for a
+    /// bare number), value, approx, unit ("-" for none), and "vague" where it is. The rule is
+    /// the reading that reads the phrase, or that finds it states no amount ("-": none of them
+    /// decides; switching it off must then change the row). Every reading has a row that
+    /// changes when it is off.
     #[test]
     fn number_phrase_table() {
         let data = include_str!("../../tests/fixtures/number_phrases.tsv");
         let mut failures = Vec::new();
+        let mut decisive = HashSet::new();
         let mut rows = 0;
         for cols in lexicon::entries(data) {
             rows += 1;
-            let phrase = cols[0];
-            let got = read_phrase(phrase);
-            let want = match cols.get(1).copied().unwrap_or("-") {
+            let (phrase, rule) = (cols[0], cols[1]);
+            let (got, reading) = read_phrase(phrase, &Switches::default());
+            let want = match cols.get(2).copied().unwrap_or("-") {
                 "-" => None,
                 kind => {
                     let (kind, bare) = match kind {
@@ -1044,19 +1254,37 @@ mod tests {
                         ),
                     };
                     let value = if kind == FactKind::Date {
-                        FactValue::Date(cols[2].to_string())
+                        FactValue::Date(cols[3].to_string())
                     } else {
-                        FactValue::Number(cols[2].parse().expect("bad value"))
+                        FactValue::Number(cols[3].parse().expect("bad value"))
                     };
                     let approx =
-                        serde_json::from_value(serde_json::json!(cols[3])).expect("bad approx");
-                    let unit = cols.get(4).filter(|u| **u != "-").map(|u| u.to_string());
-                    let vague = cols.get(5) == Some(&"vague");
+                        serde_json::from_value(serde_json::json!(cols[4])).expect("bad approx");
+                    let unit = cols.get(5).filter(|u| **u != "-").map(|u| u.to_string());
+                    let vague = cols.get(6) == Some(&"vague");
                     Some((kind, value, approx, unit, vague, bare))
                 }
             };
             if got != want {
                 failures.push(format!("{phrase:?}\n   want {want:?}\n    got {got:?}"));
+            }
+            if want.is_some() && reading != rule {
+                failures.push(format!(
+                    "{phrase:?}: read by {reading}, the row says {rule}"
+                ));
+            }
+            if rule != "-" {
+                let off = Switches::without(&[rule]).expect("a rule's name");
+                if read_phrase(phrase, &off).0 != got {
+                    decisive.insert(rule);
+                } else if want.is_none() {
+                    failures.push(format!("{phrase:?}: switching {rule} off changes nothing"));
+                }
+            }
+        }
+        for (name, _) in readings() {
+            if !decisive.contains(name) {
+                failures.push(format!("no row changes when {name} is off"));
             }
         }
         assert!(rows >= 150, "only {rows} phrases");
@@ -1069,8 +1297,8 @@ mod tests {
     }
 
     fn read_all(text: &str) -> Vec<(FactKind, f64, Approx, Option<String>)> {
-        let t = Toks::new(text, &[]);
-        read(&t, &vec![false; t.len()])
+        let t = Toks::of_text(text);
+        read(&t, &vec![false; t.len()], &Switches::default())
             .into_iter()
             .map(|q| (q.kind, q.value, q.approx, q.unit))
             .collect()
@@ -1105,15 +1333,22 @@ mod tests {
                 chunk: None,
             })
             .collect();
-        let t = Toks::new(text, &words);
-        assert!(read(&t, &[false, false]).iter().all(|q| q.bare));
+        let whole = Sentence {
+            start: 0,
+            end: text.len(),
+            words: 0..words.len(),
+        };
+        let t = Toks::new(text, &words, &[whole]);
+        assert!(read(&t, &[false, false], &Switches::default())
+            .iter()
+            .all(|q| q.bare));
         assert_eq!(read_all(text)[0].3.as_deref(), Some("cut"));
     }
 
     #[test]
     fn tokens_keep_numbers_whole() {
         let text = "£1.8m, 45,000 jobs. 2.15pm 22.";
-        let t = Toks::new(text, &[]);
+        let t = Toks::of_text(text);
         let s: Vec<_> = (0..t.len()).map(|i| t.s(i)).collect();
         assert_eq!(
             s,
@@ -1136,9 +1371,9 @@ mod tests {
             "-year-old 5-",
             "$ 5 % £££ 9,99 1,000,00 0.5p 12k€",
         ] {
-            let t = Toks::new(text, &[]);
+            let t = Toks::of_text(text);
             let claimed = vec![false; t.len()];
-            let _ = read(&t, &claimed);
+            let _ = read(&t, &claimed, &Switches::default());
         }
     }
 }

@@ -2,10 +2,9 @@
 //! ("The US giant earned $630m") and roles ("Its chief executive, Terry Leahy") resolve them
 //! alike, to the organisation whose name opens the sentence or one of the two before it.
 
+use super::analysis::Analysis;
 use super::entities::{ORGANISATION, PLACE};
 use super::lexicon;
-use super::sentences::Sentence;
-use crate::doc::Word;
 use crate::record::Entity;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -58,15 +57,14 @@ impl<'e> Named<'e> {
     /// or place before it.
     pub fn opening_organisation(
         &self,
-        words: &[Word],
-        sentences: &[Sentence],
+        a: &Analysis,
         at: usize,
         nearer: Nearer,
     ) -> Option<&'e Entity> {
-        let holding = sentences
-            .partition_point(|s| s.end <= at)
-            .min(sentences.len().checked_sub(1)?);
-        for (back, s) in sentences[..=holding].iter().rev().take(3).enumerate() {
+        let words = &a.doc.words;
+        let last_word = words.len().checked_sub(1)?;
+        let holding = a.sentence_index(a.word_at(at).min(last_word));
+        for (back, s) in a.sentences[..=holding].iter().rev().take(3).enumerate() {
             let named = self.starting_in(s.start, at.min(s.end));
             let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
             let opening = named.first().filter(|&&(start, _)| start < fourth_word);

@@ -26,6 +26,7 @@
 //! role's span is the evidence), numbered after every mentioned entity. Every statement is a
 //! role, repeats included.
 
+use super::analysis::Analysis;
 use super::demonyms;
 use super::entities::{ORGANISATION, PERSON, PLACE};
 use super::lexicon;
@@ -34,9 +35,7 @@ use super::references;
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
 use super::Switches;
-use crate::doc::Doc;
 use crate::record::{Entity, Role};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -169,11 +168,9 @@ struct MentionAt {
 
 /// The document as the patterns read it.
 struct View<'d, 'a> {
-    doc: &'d Doc<'a>,
-    sentences: &'d [Sentence],
+    a: &'d Analysis<'d, 'a>,
     entities: &'d [Entity],
     named: references::Named<'d>,
-    lower: Vec<Cow<'a, str>>,
     mentions: Vec<MentionAt>,
     mention_at: Vec<Option<usize>>,
     /// Name keys of organisations and places → entity ("greater manchester police").
@@ -199,18 +196,12 @@ struct Right {
 }
 
 /// May add entities (a country named only through a demonym: "British" → Britain).
-pub fn find(
-    doc: &Doc,
-    sentences: &[Sentence],
-    entities: &mut Vec<Entity>,
-    switches: &Switches,
-) -> Vec<Role> {
-    let view = View::new(doc, sentences, entities);
+pub fn find(a: &Analysis, entities: &mut Vec<Entity>, switches: &Switches) -> Vec<Role> {
+    let doc = a.doc;
+    let view = View::new(a, entities);
     let mut found = Vec::new();
-    for s in sentences {
-        let titles = titles::find(doc, &view.lower, s.words.clone(), |w| {
-            view.mention_at[w].is_some()
-        });
+    for s in &a.sentences {
+        let titles = titles::find(a, s.words.clone(), |w| view.mention_at[w].is_some());
         for (k, t) in titles.iter().enumerate().filter(|(_, t)| t.role) {
             let prev = k.checked_sub(1).map(|j| &titles[j]);
             found.extend(view.roles(s, t, prev, titles.get(k + 1), switches));
@@ -248,19 +239,8 @@ pub fn find(
 }
 
 impl<'d, 'a> View<'d, 'a> {
-    fn new(doc: &'d Doc<'a>, sentences: &'d [Sentence], entities: &'d [Entity]) -> Self {
-        let words = &doc.words;
-        let lower = words
-            .iter()
-            .map(|w| {
-                let word = &doc.text[w.start..w.end];
-                if word.chars().any(char::is_uppercase) {
-                    Cow::Owned(word.to_lowercase())
-                } else {
-                    Cow::Borrowed(word)
-                }
-            })
-            .collect();
+    fn new(a: &'d Analysis<'d, 'a>, entities: &'d [Entity]) -> Self {
+        let words = &a.doc.words;
         let mut mentions = Vec::new();
         let mut by_key = HashMap::new();
         for (e, entity) in entities.iter().enumerate() {
@@ -287,25 +267,13 @@ impl<'d, 'a> View<'d, 'a> {
             }
         }
         View {
-            doc,
-            lower,
+            a,
             mentions,
             mention_at,
-            sentences,
             entities,
             named: references::Named::new(entities),
             by_key,
         }
-    }
-
-    fn word(&self, i: usize) -> &'a str {
-        let w = &self.doc.words[i];
-        &self.doc.text[w.start..w.end]
-    }
-
-    /// Whether words `i` and `i + 1` touch ("U.S", "’s").
-    fn glued(&self, i: usize) -> bool {
-        self.doc.words[i].end == self.doc.words[i + 1].start
     }
 
     fn label(&self, mention: usize) -> &str {
@@ -320,9 +288,9 @@ impl<'d, 'a> View<'d, 'a> {
 
     /// A person named from word `i` on, maybe after an honorific: (entity, end).
     fn person_at(&self, mut i: usize, limit: usize) -> Option<(usize, usize)> {
-        if i < limit && names::honorific(self.word(i)).is_some() {
+        if i < limit && names::honorific(self.a.word(i)).is_some() {
             i += 1;
-            if i < limit && self.word(i) == "." {
+            if i < limit && self.a.word(i) == "." {
                 i += 1;
             }
         }
@@ -341,11 +309,11 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         let mut start = self.mentions[m].start;
-        if start > limit && self.word(start - 1) == "." && start - 1 > limit {
-            if names::honorific(self.word(start - 2)).is_some() && self.glued(start - 2) {
+        if start > limit && self.a.word(start - 1) == "." && start - 1 > limit {
+            if names::honorific(self.a.word(start - 2)).is_some() && self.a.glued(start - 2) {
                 start -= 2;
             }
-        } else if start > limit && names::honorific(self.word(start - 1)).is_some() {
+        } else if start > limit && names::honorific(self.a.word(start - 1)).is_some() {
             start -= 1;
         }
         Some((self.mentions[m].entity, start))
@@ -387,7 +355,7 @@ impl<'d, 'a> View<'d, 'a> {
             p.role
                 && !t.relation
                 && p.end + 1 == t.start
-                && matches!(self.lower[p.end].as_ref(), "and" | "&")
+                && matches!(self.a.lower[p.end].as_ref(), "and" | "&")
                 && self.person_at(t.end, last).is_some()
         });
         let mut left = self.left(coordinated.map_or(t.start, |p| p.start), first);
@@ -395,7 +363,7 @@ impl<'d, 'a> View<'d, 'a> {
             // A relation belongs to no organisation, and its possessive is part of the
             // statement ("her mother, Lisa").
             left.org = None;
-            if left.outer < left.start && POSSESSIVES.contains(self.lower[left.outer].as_ref()) {
+            if left.outer < left.start && POSSESSIVES.contains(self.a.lower[left.outer].as_ref()) {
                 left.start = left.outer;
             }
         }
@@ -414,7 +382,7 @@ impl<'d, 'a> View<'d, 'a> {
 
     /// The word before word `i` within the sentence.
     fn before(&self, site: &Site, i: usize) -> Option<&'a str> {
-        (i > site.first).then(|| self.word(i - 1))
+        (i > site.first).then(|| self.a.word(i - 1))
     }
 
     fn plural_list(&self, site: &Site) -> Option<Vec<Found>> {
@@ -425,8 +393,8 @@ impl<'d, 'a> View<'d, 'a> {
         let mut i = site.title.end;
         while let Some((person, end)) = self.person_at(i, site.last) {
             people.push(site.found(person, site.left.start, end, site.left.org, false));
-            let more = end + 1 < site.last && matches!(self.word(end), "," | "and");
-            let and = more && self.word(end) == "," && self.lower[end + 1] == "and";
+            let more = end + 1 < site.last && matches!(self.a.word(end), "," | "and");
+            let and = more && self.a.word(end) == "," && self.a.lower[end + 1] == "and";
             i = end + 1 + usize::from(and);
             if !more {
                 break;
@@ -448,7 +416,7 @@ impl<'d, 'a> View<'d, 'a> {
 
     fn shared_person(&self, site: &Site) -> Option<Vec<Found>> {
         let (t, next) = (site.title, site.next?);
-        if next.start != t.end + 1 || !matches!(self.lower[t.end].as_ref(), "and" | "&") {
+        if next.start != t.end + 1 || !matches!(self.a.lower[t.end].as_ref(), "and" | "&") {
             return None;
         }
         let (person, end) = self.person_at(next.end, site.last)?;
@@ -465,7 +433,7 @@ impl<'d, 'a> View<'d, 'a> {
         let (left, right) = (&site.left, &site.right);
         let bracketed = self.before(site, left.outer) == Some("(")
             && right.next < site.last
-            && self.word(right.next) == ")";
+            && self.a.word(right.next) == ")";
         if !bracketed {
             return None;
         }
@@ -490,14 +458,14 @@ impl<'d, 'a> View<'d, 'a> {
         let open @ ("," | "(" | "-" | "–" | "—") = self.before(site, left.outer)? else {
             return None;
         };
-        let closes = open != "(" || (right.next < site.last && self.word(right.next) == ")");
+        let closes = open != "(" || (right.next < site.last && self.a.word(right.next) == ")");
         if !closes {
             return None;
         }
         let mut link = left.outer - 1;
         if open == "," && link >= first + 2 {
-            let age = self.word(link - 1);
-            if self.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
+            let age = self.a.word(link - 1);
+            if self.a.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
                 link -= 2;
             }
         }
@@ -511,12 +479,12 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         let (old, old_start) = self.person_ending(outer - 1, first)?;
-        if old_start <= first || !SUCCESSION.contains(self.lower[old_start - 1].as_ref()) {
+        if old_start <= first || !SUCCESSION.contains(self.a.lower[old_start - 1].as_ref()) {
             return None;
         }
         let mut roles = vec![site.found(old, old_start, end, site.org, true)];
         let mut subject = old_start - 1;
-        while subject > first && AUXILIARIES.contains(self.lower[subject - 1].as_ref()) {
+        while subject > first && AUXILIARIES.contains(self.a.lower[subject - 1].as_ref()) {
             subject -= 1;
         }
         if let Some((new, new_start)) = self.person_ending(subject, first) {
@@ -528,7 +496,7 @@ impl<'d, 'a> View<'d, 'a> {
     fn linking_verb_role(&self, site: &Site) -> Option<Vec<Found>> {
         let (verb_start, over) = self.linking_verb(site.left.outer, site.first)?;
         let mut link = verb_start;
-        if link > site.first && self.lower[link - 1] == "who" {
+        if link > site.first && self.a.lower[link - 1] == "who" {
             link -= 1;
             if matches!(self.before(site, link), Some("," | "-" | "–" | "—")) {
                 link -= 1;
@@ -546,7 +514,7 @@ impl<'d, 'a> View<'d, 'a> {
 
     fn reversed_appositive(&self, site: &Site) -> Option<Vec<Found>> {
         let next = site.right.next;
-        if next + 1 >= site.last || self.word(next) != "," {
+        if next + 1 >= site.last || self.a.word(next) != "," {
             return None;
         }
         let (person, end) = self.person_at(next + 1, site.last)?;
@@ -568,13 +536,13 @@ impl<'d, 'a> View<'d, 'a> {
                 break;
             }
             if scan > first
-                && titles::is_noun_modifier(self.doc, scan - 1)
+                && titles::is_noun_modifier(self.a.doc, scan - 1)
                 && self.mention_at[scan - 1].is_none()
             {
                 scan -= 1;
             }
         }
-        while scan > first && titles::DESCRIPTIVE.contains(&self.lower[scan - 1].as_ref()) {
+        while scan > first && titles::DESCRIPTIVE.contains(&self.a.lower[scan - 1].as_ref()) {
             scan -= 1;
         }
         let org = self.org_before(scan, first);
@@ -582,8 +550,8 @@ impl<'d, 'a> View<'d, 'a> {
             start = org_start;
         } else if scan < start
             && (scan == first
-                || matches!(self.word(scan - 1), "," | "(")
-                || DETERMINERS.contains(self.lower[scan - 1].as_ref())
+                || matches!(self.a.word(scan - 1), "," | "(")
+                || DETERMINERS.contains(self.a.lower[scan - 1].as_ref())
                 || self.linking_verb(scan, first).is_some())
         {
             // Without an organisation, modifiers count only where a noun phrase must start
@@ -591,7 +559,7 @@ impl<'d, 'a> View<'d, 'a> {
             // ("gave a statement chairman ...").
             start = scan;
         }
-        if start > first && self.lower[start - 1] == "former" {
+        if start > first && self.a.lower[start - 1] == "former" {
             former = true;
             start -= 1;
         } else if self.ex_before(start, first) {
@@ -599,21 +567,21 @@ impl<'d, 'a> View<'d, 'a> {
             start -= 2;
         }
         let mut outer = start;
-        while outer > first && titles::DESCRIPTIVE.contains(&self.lower[outer - 1].as_ref()) {
+        while outer > first && titles::DESCRIPTIVE.contains(&self.a.lower[outer - 1].as_ref()) {
             outer -= 1;
         }
         // "the then chancellor": no longer.
-        if outer > first && self.lower[outer - 1] == "then" {
+        if outer > first && self.a.lower[outer - 1] == "then" {
             former = true;
             outer -= 1;
         }
-        if outer > first && DETERMINERS.contains(self.lower[outer - 1].as_ref()) {
+        if outer > first && DETERMINERS.contains(self.a.lower[outer - 1].as_ref()) {
             outer -= 1;
         }
         // "Johann Cruyff, currently a consultant at Barcelona".
         if outer > first + 1
-            && ADVERBS.contains(self.lower[outer - 1].as_ref())
-            && self.word(outer - 2) == ","
+            && ADVERBS.contains(self.a.lower[outer - 1].as_ref())
+            && self.a.word(outer - 2) == ","
         {
             outer -= 1;
         }
@@ -628,10 +596,10 @@ impl<'d, 'a> View<'d, 'a> {
     /// "ex-" glued before word `i`.
     fn ex_before(&self, i: usize, first: usize) -> bool {
         i >= first + 2
-            && self.lower[i - 2] == "ex"
-            && self.word(i - 1) == "-"
-            && self.glued(i - 2)
-            && self.glued(i - 1)
+            && self.a.lower[i - 2] == "ex"
+            && self.a.word(i - 1) == "-"
+            && self.a.glued(i - 2)
+            && self.a.glued(i - 1)
     }
 
     /// An organisation, place or nationality right before word `end`, possibly possessive, or
@@ -639,11 +607,10 @@ impl<'d, 'a> View<'d, 'a> {
     /// chairman"): (start word, the organisation when it is one).
     fn org_before(&self, end: usize, first: usize) -> Option<(usize, Option<Org>)> {
         if let Some(start) = self.company_reference_before(end, first) {
-            let at = self.doc.words[start].start;
-            let (words, nearer) = (&self.doc.words, references::Nearer::Blocks);
+            let at = self.a.doc.words[start].start;
             let company = self
                 .named
-                .opening_organisation(words, self.sentences, at, nearer)
+                .opening_organisation(self.a, at, references::Nearer::Blocks)
                 .and_then(|c| self.entities.iter().position(|e| std::ptr::eq(e, c)));
             if let Some(company) = company {
                 return Some((start, Some(Org::Entity(company))));
@@ -653,9 +620,9 @@ impl<'d, 'a> View<'d, 'a> {
         if self.glued_s_before(end, first) {
             end -= 2;
         } else if end >= first + 2
-            && names::is_apostrophe(self.word(end - 1))
-            && self.glued(end - 2)
-            && self.lower[end - 2].ends_with('s')
+            && names::is_apostrophe(self.a.word(end - 1))
+            && self.a.glued(end - 2)
+            && self.a.lower[end - 2].ends_with('s')
         {
             end -= 1;
         }
@@ -663,11 +630,11 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         // "Dutch football federation (KNVB) spokesman": a bracketed name before the title.
-        if end >= first + 3 && self.word(end - 1) == ")" {
+        if end >= first + 3 && self.a.word(end - 1) == ")" {
             if let Some(m) = self.mention_ending(end - 1) {
                 let mention = &self.mentions[m];
                 if mention.start > first
-                    && self.word(mention.start - 1) == "("
+                    && self.a.word(mention.start - 1) == "("
                     && matches!(self.label(m), ORGANISATION | PLACE)
                 {
                     return Some((mention.start - 1, Some(Org::Entity(mention.entity))));
@@ -686,7 +653,8 @@ impl<'d, 'a> View<'d, 'a> {
         // "Greater Manchester police" named elsewhere as one organisation.
         if let Some(m) = self.mention_ending(end - 1) {
             let start = self.mentions[m].start;
-            let span = &self.doc.text[self.doc.words[start].start..self.doc.words[end - 1].end];
+            let span =
+                &self.a.doc.text[self.a.doc.words[start].start..self.a.doc.words[end - 1].end];
             if let Some(&e) = self.by_key.get(&key(span)) {
                 return Some((start, Some(Org::Entity(e))));
             }
@@ -700,28 +668,28 @@ impl<'d, 'a> View<'d, 'a> {
     /// Where a reference to a company ending right before word `end` starts: "its", "the
     /// firm's" (nouns of `company_nouns.tsv`).
     fn company_reference_before(&self, end: usize, first: usize) -> Option<usize> {
-        if end > first && self.lower[end - 1] == "its" {
+        if end > first && self.a.lower[end - 1] == "its" {
             return Some(end - 1);
         }
         (end >= first + 4
             && self.glued_s_before(end, first)
-            && references::COMPANY_NOUNS.contains(self.lower[end - 3].as_ref())
-            && self.lower[end - 4] == "the")
+            && references::COMPANY_NOUNS.contains(self.a.lower[end - 3].as_ref())
+            && self.a.lower[end - 4] == "the")
             .then_some(end - 4)
     }
 
     /// Whether a possessive "’s" glued to a word ends right before word `end` ("McDonald's").
     fn glued_s_before(&self, end: usize, first: usize) -> bool {
         end >= first + 3
-            && self.lower[end - 1] == "s"
-            && names::is_apostrophe(self.word(end - 2))
-            && self.glued(end - 3)
-            && self.glued(end - 2)
+            && self.a.lower[end - 1] == "s"
+            && names::is_apostrophe(self.a.word(end - 2))
+            && self.a.glued(end - 3)
+            && self.a.glued(end - 2)
     }
 
     /// The country an adjective at words `start..end` names ("British", "U.S.").
     fn country_at(&self, start: usize, end: usize) -> Option<Org> {
-        let span = &self.doc.text[self.doc.words[start].start..self.doc.words[end - 1].end];
+        let span = &self.a.doc.text[self.a.doc.words[start].start..self.a.doc.words[end - 1].end];
         let adjective = span.split_whitespace().collect::<Vec<_>>().join(" ");
         demonyms::country_of_adjective(&adjective).map(Org::Country)
     }
@@ -733,10 +701,10 @@ impl<'d, 'a> View<'d, 'a> {
             org,
             closed: true,
         };
-        if title_end < last && PREPOSITIONS.contains(self.lower[title_end].as_ref()) {
+        if title_end < last && PREPOSITIONS.contains(self.a.lower[title_end].as_ref()) {
             // "head of [the] McDonald's": the organisation completes the phrase.
             let mut i = title_end + 1;
-            if i < last && DETERMINERS.contains(self.lower[i].as_ref()) {
+            if i < last && DETERMINERS.contains(self.a.lower[i].as_ref()) {
                 i += 1;
             }
             if let Some(m) = self.mention_at.get(i).copied().flatten() {
@@ -785,12 +753,12 @@ impl<'d, 'a> View<'d, 'a> {
     /// Whether the phrase before word `i` is complete: the sentence ends, or punctuation or a
     /// closing word follows.
     fn closes(&self, i: usize, last: usize) -> bool {
-        i >= last || self.terminates(i) || CLOSING_WORDS.contains(self.lower[i].as_ref())
+        i >= last || self.terminates(i) || CLOSING_WORDS.contains(self.a.lower[i].as_ref())
     }
 
     fn terminates(&self, i: usize) -> bool {
         matches!(
-            self.word(i),
+            self.a.word(i),
             "," | ";"
                 | ":"
                 | ")"
@@ -819,7 +787,7 @@ impl<'d, 'a> View<'d, 'a> {
         let mut i = end;
         while i > first && words.len() < 8 {
             i -= 1;
-            if !ADVERBS.contains(self.lower[i].as_ref()) {
+            if !ADVERBS.contains(self.a.lower[i].as_ref()) {
                 words.push(i);
             }
         }
@@ -832,13 +800,13 @@ impl<'d, 'a> View<'d, 'a> {
                         .split(' ')
                         .rev()
                         .zip(&words)
-                        .all(|(p, &w)| self.lower[w] == p)
+                        .all(|(p, &w)| self.a.lower[w] == p)
             })
             .max_by_key(|(phrase, _, _)| phrase.len())?;
         let n = phrase.split(' ').count();
         let auxiliaries: Vec<&str> = words[n..]
             .iter()
-            .map(|&w| self.lower[w].as_ref())
+            .map(|&w| self.a.lower[w].as_ref())
             .take_while(|w| AUXILIARIES.contains(w))
             .collect();
         if *needs_auxiliary && auxiliaries.is_empty() {
@@ -911,7 +879,7 @@ fn renumber(entities: &mut Vec<Entity>) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::rules::testing::{doc, table_mentions, SEED, SEED_MENTIONS};
-    use crate::rules::{entities, lexicon, sentences};
+    use crate::rules::{entities, lexicon};
 
     /// A role by names: (person, title, org, former, text).
     type Named = (String, String, Option<String>, bool, String);
@@ -923,9 +891,9 @@ mod tests {
         switches: &Switches,
     ) -> (Vec<Role>, Vec<Entity>) {
         let d = doc(text, mentions);
-        let s = sentences::split(&d);
-        let mut entities = entities::resolve(&d, &s, switches);
-        let roles = find(&d, &s, &mut entities, switches);
+        let a = Analysis::new(&d);
+        let mut entities = entities::resolve(&a, switches);
+        let roles = find(&a, &mut entities, switches);
         (roles, entities)
     }
 

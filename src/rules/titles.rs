@@ -7,9 +7,9 @@
 //! roles too; relations are marked, as they belong to no organisation. Other words for people
 //! ("legend", "suspect", "girlfriend") are found but are no roles.
 
+use super::analysis::Analysis;
 use super::lexicon;
 use crate::doc::Doc;
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -116,29 +116,23 @@ pub fn ends_title(word: &str) -> bool {
     LEXICON.last_words.contains(word)
 }
 
-/// The titles in `range` of the document's words, in order, not overlapping. `lower` holds
-/// every word lowercased; words for which `blocked` is true (inside a mention) are never part
+/// The titles in `range` of the document's words, in order, not overlapping; words for which `blocked` is true (inside a mention) are never part
 /// of a title.
-pub fn find(
-    doc: &Doc,
-    lower: &[Cow<str>],
-    range: Range<usize>,
-    blocked: impl Fn(usize) -> bool,
-) -> Vec<TitleMatch> {
+pub fn find(a: &Analysis, range: Range<usize>, blocked: impl Fn(usize) -> bool) -> Vec<TitleMatch> {
     let mut found = Vec::new();
     let mut i = range.start;
     while i < range.end {
-        let Some(core) = core_at(doc, lower, i, range.end, &blocked) else {
+        let Some(core) = core_at(a, i, range.end, &blocked) else {
             i += 1;
             continue;
         };
         // "Deputy" is a title, but in "deputy prime minister" it qualifies the next one.
         let qualifies = core.end == i + 1
-            && LEXICON.prefixes.contains(lower[i].as_ref())
+            && LEXICON.prefixes.contains(a.lower[i].as_ref())
             && [i + 1, i + 2].into_iter().any(|j| {
                 j < range.end
-                    && (j == i + 1 || lower[i + 1] == "-")
-                    && core_at(doc, lower, j, range.end, &blocked).is_some()
+                    && (j == i + 1 || a.lower[i + 1] == "-")
+                    && core_at(a, j, range.end, &blocked).is_some()
             });
         if qualifies {
             i += 1;
@@ -146,24 +140,24 @@ pub fn find(
         }
         let mut start = i;
         if core.kind == Kind::Head {
-            start = modifiers_before(doc, lower, start, range.start, &blocked);
+            start = modifiers_before(a, start, range.start, &blocked);
         }
-        start = prefixes_before(doc, lower, start, range.start, &blocked);
+        start = prefixes_before(a, start, range.start, &blocked);
         let mut end = core.end;
         // The written words up to the last, which is given in the singular ("vice-president",
         // "chief executives" → "chief executive").
-        let before_last = &doc.text[doc.words[start].start..doc.words[end - 1].start];
+        let before_last = &a.doc.text[a.doc.words[start].start..a.doc.words[end - 1].start];
         let mut title = collapse(before_last);
         if before_last.ends_with(char::is_whitespace) {
             title.push(' ');
         }
         title.push_str(core.last);
         if !core.plural {
-            let portfolio = portfolio_after(doc, lower, end, range.end, &blocked);
+            let portfolio = portfolio_after(a, end, range.end, &blocked);
             if portfolio > end {
                 title.push(' ');
                 title.push_str(&collapse(
-                    &doc.text[doc.words[end].start..doc.words[portfolio - 1].end],
+                    &a.doc.text[a.doc.words[end].start..a.doc.words[portfolio - 1].end],
                 ));
                 end = portfolio;
             }
@@ -199,17 +193,11 @@ struct Core {
 }
 
 /// The longest title entry at word `i`, its last word possibly plural ("directors").
-fn core_at(
-    doc: &Doc,
-    lower: &[Cow<str>],
-    i: usize,
-    limit: usize,
-    blocked: &impl Fn(usize) -> bool,
-) -> Option<Core> {
+fn core_at(a: &Analysis, i: usize, limit: usize, blocked: &impl Fn(usize) -> bool) -> Option<Core> {
     if blocked(i) {
         return None;
     }
-    let word = lower[i].as_ref();
+    let word = a.lower[i].as_ref();
     let entries = LEXICON.entries.get(word).into_iter().flatten();
     // A plural one-word title is listed under its singular.
     let singular = singulars(word)
@@ -221,26 +209,28 @@ fn core_at(
             return None;
         }
         let n = w.len() - 1;
-        let head_ok = (0..n).all(|k| lower[i + k] == w[k].as_str());
-        let last = lower[i + n].as_ref();
+        let head_ok = (0..n).all(|k| a.lower[i + k] == w[k].as_str());
+        let last = a.lower[i + n].as_ref();
         (head_ok && (last == w[n] || is_plural_of(last, &w[n]))).then(|| (w, *kind, last != w[n]))
     })?;
     let end = i + words.len();
     // "runner-up", "anti-president": part of a hyphenated word, not a title ("ex-" is read
     // as "former" by the roles, prefixes by `prefixes_before`).
-    let glued = |a: usize| doc.words[a].end == doc.words[a + 1].start;
-    let hyphen_after = end + 1 < limit && lower[end] == "-" && glued(end - 1) && glued(end);
+    let glued = |k: usize| a.glued(k);
+    let hyphen_after = end + 1 < limit && a.lower[end] == "-" && glued(end - 1) && glued(end);
     let hyphen_before = i >= 2
-        && lower[i - 1] == "-"
+        && a.lower[i - 1] == "-"
         && glued(i - 2)
         && glued(i - 1)
-        && lower[i - 2] != "ex"
-        && !LEXICON.prefixes.contains(lower[i - 2].as_ref());
+        && a.lower[i - 2] != "ex"
+        && !LEXICON.prefixes.contains(a.lower[i - 2].as_ref());
     if hyphen_after || hyphen_before {
         return None;
     }
     // The model's POS head knows "head" in "to head the firm" is a verb.
-    let verb = doc.words[end - 1].pos.is_some_and(|p| p.starts_with("VB"));
+    let verb = a.doc.words[end - 1]
+        .pos
+        .is_some_and(|p| p.starts_with("VB"));
     (!verb).then(|| Core {
         end,
         kind,
@@ -268,31 +258,30 @@ fn is_plural_of(word: &str, singular: &str) -> bool {
 /// [of new media]": "of" and one to three lowercase words, then a boundary (punctuation, a
 /// capital, a preposition). `end` itself when there is none.
 fn portfolio_after(
-    doc: &Doc,
-    lower: &[Cow<str>],
+    a: &Analysis,
     end: usize,
     limit: usize,
     blocked: &impl Fn(usize) -> bool,
 ) -> usize {
-    if end >= limit || lower[end] != "of" {
+    if end >= limit || a.lower[end] != "of" {
         return end;
     }
     let is_word = |j: usize| {
         j < limit
             && !blocked(j)
-            && doc.text[doc.words[j].start..doc.words[j].end]
+            && a.doc.text[a.doc.words[j].start..a.doc.words[j].end]
                 .chars()
                 .all(|c| c.is_alphabetic() && c.is_lowercase())
     };
     let mut j = end + 1;
-    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(lower[j].as_ref()) {
+    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(a.lower[j].as_ref()) {
         j += 1;
     }
     // A name after the words makes them a description of it ("head of chip maker Texas
     // Instruments"), not a portfolio.
     let bounded = j >= limit
-        || matches!(lower[j].as_ref(), "at" | "for" | "in" | "with" | "from")
-        || !doc.text[doc.words[j].start..].starts_with(|c: char| c.is_alphanumeric());
+        || matches!(a.lower[j].as_ref(), "at" | "for" | "in" | "with" | "from")
+        || !a.doc.text[a.doc.words[j].start..].starts_with(|c: char| c.is_alphanumeric());
     if j > end + 1 && bounded {
         j
     } else {
@@ -351,27 +340,26 @@ fn noun_modifier(doc: &Doc, j: usize, initial: bool) -> bool {
 }
 
 fn modifiers_before(
-    doc: &Doc,
-    lower: &[Cow<str>],
+    a: &Analysis,
     mut start: usize,
     limit: usize,
     blocked: &impl Fn(usize) -> bool,
 ) -> usize {
     let fits = |j: usize, next: usize| {
         !blocked(j)
-            && is_modifier(doc, j, j == limit)
-            && !LEXICON.prefixes.contains(lower[j].as_ref())
+            && is_modifier(a.doc, j, j == limit)
+            && !LEXICON.prefixes.contains(a.lower[j].as_ref())
             // With chunk tags, the modifier must sit in the head's noun phrase.
-            && doc.words[next].chunk.is_none_or(|c| c == "I-NP")
+            && a.doc.words[next].chunk.is_none_or(|c| c == "I-NP")
     };
     let mut taken = 0;
     while taken < 2 && start > limit {
         let j = start - 1;
-        let word = lower[j].as_ref();
+        let word = a.lower[j].as_ref();
         if ORGANISATION_NOUNS.contains(word) {
             // Only inside a portfolio ("local government minister"), not as its outer word
             // ("government communications chief").
-            if taken == 0 && j > limit && is_noun_modifier(doc, j) && fits(j - 1, j) {
+            if taken == 0 && j > limit && is_noun_modifier(a.doc, j) && fits(j - 1, j) {
                 start = j - 1;
             }
             break;
@@ -386,8 +374,7 @@ fn modifiers_before(
 }
 
 fn prefixes_before(
-    doc: &Doc,
-    lower: &[Cow<str>],
+    a: &Analysis,
     mut start: usize,
     limit: usize,
     blocked: &impl Fn(usize) -> bool,
@@ -395,9 +382,9 @@ fn prefixes_before(
     for _ in 0..2 {
         // "deputy prime minister", "vice-president" (prefix, hyphen, title).
         let hyphen = start > limit + 1
-            && lower[start - 1] == "-"
-            && doc.words[start - 2].end == doc.words[start - 1].start
-            && doc.words[start - 1].end == doc.words[start].start;
+            && a.lower[start - 1] == "-"
+            && a.doc.words[start - 2].end == a.doc.words[start - 1].start
+            && a.doc.words[start - 1].end == a.doc.words[start].start;
         let j = if hyphen {
             start - 2
         } else {
@@ -406,7 +393,7 @@ fn prefixes_before(
         if start == limit
             || j < limit
             || blocked(j)
-            || !LEXICON.prefixes.contains(lower[j].as_ref())
+            || !LEXICON.prefixes.contains(a.lower[j].as_ref())
         {
             break;
         }
@@ -421,12 +408,8 @@ mod tests {
 
     fn titles(text: &str) -> Vec<String> {
         let doc = Doc::from_text(text, None, Vec::new());
-        let lower: Vec<Cow<str>> = doc
-            .words
-            .iter()
-            .map(|w| Cow::Owned(text[w.start..w.end].to_lowercase()))
-            .collect();
-        find(&doc, &lower, 0..doc.words.len(), |_| false)
+        let a = Analysis::new(&doc);
+        find(&a, 0..doc.words.len(), |_| false)
             .into_iter()
             .map(|t| t.title)
             .collect()

@@ -1,0 +1,164 @@
+//! The analysed document: what every rule reads, built once per document by [`Analysis::new`].
+//!
+//! One token layer, the model's words (`Doc.words`, with their POS and chunk tags), and
+//! everything else aligned to it:
+//! - sentences as word ranges ([`Analysis::sentence_of`]);
+//! - each word lowercased ([`Analysis::lower`]);
+//! - the model's mention over each word ([`Analysis::mention_at`]);
+//! - the number layer ([`Toks`]): the words regrouped so that "45,000" and "1.3bn" read as
+//!   `45,000` and `1.3` + `bn`; each of its tokens knows the word it starts in.
+//!
+//! Rules ask for words by byte offset through [`Analysis::word_at`] and
+//! [`Analysis::word_starting_at`] rather than mapping offsets themselves.
+
+use super::numbers::Toks;
+use super::sentences::{self, Sentence};
+use crate::doc::{Doc, MentionSpan};
+use std::borrow::Cow;
+
+pub struct Analysis<'d, 'a> {
+    pub doc: &'d Doc<'a>,
+    pub sentences: Vec<Sentence>,
+    /// Each word's sentence (an index into `sentences`).
+    sentence_of_word: Vec<u32>,
+    pub lower: Vec<Cow<'a, str>>,
+    mention_of_word: Vec<Option<u32>>,
+    pub numbers: Toks<'a>,
+}
+
+impl<'d, 'a> Analysis<'d, 'a> {
+    pub fn new(doc: &'d Doc<'a>) -> Self {
+        let sentences = sentences::split(doc);
+        let mut sentence_of_word = vec![0; doc.words.len()];
+        for (k, s) in sentences.iter().enumerate() {
+            sentence_of_word[s.words.clone()].fill(k as u32);
+        }
+        let lower = doc
+            .words
+            .iter()
+            .map(|w| {
+                let word = &doc.text[w.start..w.end];
+                if word.chars().any(char::is_uppercase) {
+                    Cow::Owned(word.to_lowercase())
+                } else {
+                    Cow::Borrowed(word)
+                }
+            })
+            .collect();
+        let mut mention_of_word = vec![None; doc.words.len()];
+        for (m, mention) in doc.mentions.iter().enumerate() {
+            let first = doc.words.partition_point(|w| w.start < mention.start);
+            let after = doc.words.partition_point(|w| w.start < mention.end);
+            mention_of_word[first..after.max(first)].fill(Some(m as u32));
+        }
+        let numbers = Toks::new(doc.text, &doc.words, &sentences);
+        Analysis {
+            doc,
+            sentences,
+            sentence_of_word,
+            lower,
+            mention_of_word,
+            numbers,
+        }
+    }
+
+    /// Word `i` as written.
+    pub fn word(&self, i: usize) -> &'a str {
+        let w = &self.doc.words[i];
+        &self.doc.text[w.start..w.end]
+    }
+
+    /// The first word that ends after byte `at`: the word holding `at`, or the next one.
+    pub fn word_at(&self, at: usize) -> usize {
+        self.doc.words.partition_point(|w| w.end <= at)
+    }
+
+    /// The first word that starts at or after byte `at`.
+    pub fn word_from(&self, at: usize) -> usize {
+        self.doc.words.partition_point(|w| w.start < at)
+    }
+
+    /// The word starting exactly at byte `at`.
+    pub fn word_starting_at(&self, at: usize) -> Option<usize> {
+        let k = self.word_from(at);
+        self.doc.words.get(k).filter(|w| w.start == at).map(|_| k)
+    }
+
+    /// Whether words `i` and `i + 1` touch ("U.S", "’s").
+    pub fn glued(&self, i: usize) -> bool {
+        self.doc.words[i].end == self.doc.words[i + 1].start
+    }
+
+    /// The sentence holding word `i`.
+    pub fn sentence_of(&self, i: usize) -> &Sentence {
+        &self.sentences[self.sentence_index(i)]
+    }
+
+    /// The index in `sentences` of the sentence holding word `i`.
+    pub fn sentence_index(&self, i: usize) -> usize {
+        self.sentence_of_word[i] as usize
+    }
+
+    /// Whether word `i` is the first of a sentence.
+    pub fn starts_sentence(&self, i: usize) -> bool {
+        self.sentence_of(i).words.start == i
+    }
+
+    /// The model's mention covering word `i`.
+    pub fn mention_at(&self, i: usize) -> Option<&'d MentionSpan<'a>> {
+        let m = self.mention_of_word.get(i).copied().flatten()?;
+        Some(&self.doc.mentions[m as usize])
+    }
+
+    /// The whitespace-delimited word (its glued words joined: "Mr.", "U.S.") that ends where
+    /// whitespace before byte `start` begins; none when no whitespace comes right before.
+    pub fn spaced_word_before(&self, start: usize) -> Option<&'a str> {
+        let words = &self.doc.words;
+        let last = self.word_from(start).checked_sub(1)?;
+        let gap = self.doc.text.get(words[last].end..start)?;
+        if gap.is_empty() || !gap.chars().all(char::is_whitespace) {
+            return None;
+        }
+        let mut first = last;
+        while first > 0 && words[first - 1].end == words[first].start {
+            first -= 1;
+        }
+        Some(&self.doc.text[words[first].start..words[last].end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::doc;
+
+    #[test]
+    fn every_layer_lines_up_with_the_words() {
+        let d = doc(
+            "Mr. Smith cut 45,000 jobs.\nThe U.S. firm earned £1.3bn.",
+            &[("Smith", "PER"), ("U.S.", "LOC")],
+        );
+        let a = Analysis::new(&d);
+        assert_eq!(a.sentences.len(), 2);
+        let firm = a.word_starting_at(d.text.find("firm").unwrap()).unwrap();
+        assert_eq!((a.word(firm), a.lower[firm - 5].as_ref()), ("firm", "the"));
+        assert_eq!(a.sentence_of(firm).words.start, firm - 5);
+        assert!(a.starts_sentence(firm - 5) && !a.starts_sentence(firm));
+        assert_eq!(a.mention_at(firm - 2).map(|m| m.label), Some("LOC"));
+        assert_eq!(a.mention_at(firm), None);
+        assert_eq!(a.word(a.word_at(d.text.find("mith").unwrap())), "Smith");
+        assert_eq!(a.word_starting_at(d.text.find("mith").unwrap()), None);
+        assert_eq!(
+            a.spaced_word_before(d.text.find("Smith").unwrap()),
+            Some("Mr.")
+        );
+        assert_eq!(a.spaced_word_before(d.text.find("S.").unwrap()), None);
+        let t = &a.numbers;
+        let n = (0..t.len()).find(|&i| t.s(i) == "45,000").unwrap();
+        assert_eq!(a.word(t.toks[n].word), "45");
+        assert_eq!(
+            t.sentence_of(n),
+            (0, t.toks.iter().position(|k| k.start > 26).unwrap())
+        );
+    }
+}

@@ -247,7 +247,7 @@ fn factx(args: &[&str]) -> String {
 }
 
 /// `--explain` names a listed rule on every role and fact of the seed and the fixture
-/// documents, and adds nothing else: without the rule names the records are the same.
+/// documents (and the number reading on every fact but a date), and adds nothing else: without the rule names the records are the same.
 #[test]
 fn explain_names_the_rule_behind_every_role_and_fact() {
     let rules: Vec<String> = factx(&["rules"])
@@ -293,6 +293,11 @@ fn explain_names_the_rule_behind_every_role_and_fact() {
             if let Some(tie) = tie {
                 assert!(rules.iter().any(|r| r == &tie), "{tie} is no rule");
                 ties += 1;
+            }
+            let reading = fact.remove("reading");
+            assert_eq!(reading.is_some(), fact["kind"] != "date", "{fact:?}");
+            if let Some(reading) = reading {
+                assert!(rules.iter().any(|r| r == &reading), "{reading} is no rule");
             }
             facts += 1;
         }

@@ -1,35 +1,152 @@
-//! The output stage: a document and its annotations → the record users read, with every
-//! byte offset turned into a code-point offset; and the JSONL writer.
+//! The output stage: a document and what the stages found in it → the record users read. The
+//! only place where entities get their string ids ("e1", "e2", ...), spans their text and byte
+//! offsets become code-point offsets; and the JSONL writer.
 
+use crate::doc::Doc;
 use crate::input::InputDoc;
-use crate::record::{CharOffsets, Mention, Record, RecordError};
-use crate::rules::Annotations;
+use crate::record::{self, CharOffsets, Record, RecordError};
+use crate::rules::{Annotations, EntityId};
 use anyhow::{Context, Result};
+use std::collections::HashMap;
 use std::io::Write;
 
-/// Builds the record of `doc` from annotations whose offsets are bytes into `doc.text`.
-pub fn record(doc: InputDoc, annotations: Annotations, errors: Vec<RecordError>) -> Record {
-    let Annotations {
-        mut entities,
-        mut roles,
-        mut facts,
-    } = annotations;
-    let chars = CharOffsets::new(&doc.text);
-    let span = |start: &mut usize, end: &mut usize| {
-        *start = chars.to_char(*start);
-        *end = chars.to_char(*end);
+/// What the record of a document holds besides its errors.
+pub enum Found {
+    /// The rules' entities, roles and facts; with `explain`, the names of the rules behind them.
+    Rules {
+        annotations: Annotations,
+        explain: bool,
+    },
+    /// The model's mentions as they are, each its own entity, labelled as the model labels it:
+    /// when the rules did not run (NER only, or a rule failed on the document).
+    Mentions(Vec<(usize, usize, String, f32)>),
+    /// Nothing: the model failed on the document.
+    Nothing,
+}
+
+impl Found {
+    /// The model's mentions of `doc`, for [`Found::Mentions`].
+    pub fn mentions(doc: &Doc) -> Found {
+        Found::Mentions(
+            doc.mentions
+                .iter()
+                .map(|m| (m.start, m.end, m.label.to_string(), m.score))
+                .collect(),
+        )
+    }
+}
+
+/// Builds the record of `doc` from what was found in it (byte offsets into `doc.text`).
+pub fn record(doc: InputDoc, found: Found, errors: Vec<RecordError>) -> Record {
+    let text = &doc.text;
+    let chars = CharOffsets::new(text);
+    let span = |start: usize, end: usize| {
+        (
+            chars.to_char(start),
+            chars.to_char(end),
+            text[start..end].to_string(),
+        )
     };
-    for entity in &mut entities {
-        for Mention { start, end, .. } in &mut entity.mentions {
-            span(start, end);
+    let mention = |start: usize, end: usize, score: f32| {
+        let (start, end, text) = span(start, end);
+        record::Mention {
+            start,
+            end,
+            text,
+            score,
         }
-    }
-    for role in &mut roles {
-        span(&mut role.start, &mut role.end);
-    }
-    for fact in &mut facts {
-        span(&mut fact.start, &mut fact.end);
-    }
+    };
+    let (entities, roles, facts) = match found {
+        Found::Nothing => Default::default(),
+        Found::Mentions(mentions) => {
+            let entities = mentions
+                .into_iter()
+                .enumerate()
+                .map(|(n, (start, end, label, score))| record::Entity {
+                    id: entity_id(n),
+                    label,
+                    name: text[start..end].to_string(),
+                    mentions: vec![mention(start, end, score)],
+                })
+                .collect();
+            (entities, Vec::new(), Vec::new())
+        }
+        Found::Rules {
+            annotations,
+            explain,
+        } => {
+            let Annotations {
+                entities: table,
+                roles,
+                facts,
+            } = annotations;
+            // Numbered by first mention; entities inferred without a mention last, in the order
+            // they were added.
+            let mut order: Vec<_> = table.iter().collect();
+            order.sort_by_key(|e| match e.mentions.first() {
+                Some(m) => (false, m.start),
+                None => (true, 0),
+            });
+            let ids: HashMap<EntityId, String> = order
+                .iter()
+                .enumerate()
+                .map(|(n, e)| (e.id, entity_id(n)))
+                .collect();
+            let entities = order
+                .iter()
+                .map(|e| record::Entity {
+                    id: ids[&e.id].clone(),
+                    label: e.label.name().to_string(),
+                    name: e.name(text),
+                    mentions: e
+                        .mentions
+                        .iter()
+                        .map(|m| mention(m.start, m.end, m.score))
+                        .collect(),
+                })
+                .collect();
+            let rule = |name: &str| explain.then(|| name.to_string());
+            let roles = roles
+                .into_iter()
+                .map(|r| {
+                    let (start, end, text) = span(r.start, r.end);
+                    record::Role {
+                        person: ids[&r.person].clone(),
+                        title: r.title,
+                        org: r.org.map(|o| ids[&o].clone()),
+                        former: r.former,
+                        start,
+                        end,
+                        text,
+                        rule: rule(r.rule),
+                    }
+                })
+                .collect();
+            let facts = facts
+                .into_iter()
+                .map(|f| {
+                    let (start, end, text) = span(f.start, f.end);
+                    record::Fact {
+                        kind: f.kind,
+                        value: f.value,
+                        approx: f.approx,
+                        from: f.from,
+                        unit: f.unit,
+                        predicate: f.predicate,
+                        entity: f.entity.map(|e| ids[&e].clone()),
+                        vague: f.vague,
+                        start,
+                        end,
+                        text,
+                        rule: rule(f.rule),
+                        entity_rule: f.entity_rule.and_then(rule),
+                        reading: f.reading.and_then(rule),
+                    }
+                })
+                .collect();
+            (entities, roles, facts)
+        }
+    };
     let mut all_errors = doc.errors;
     all_errors.extend(errors);
     Record {
@@ -42,6 +159,10 @@ pub fn record(doc: InputDoc, annotations: Annotations, errors: Vec<RecordError>)
         facts,
         errors: all_errors,
     }
+}
+
+fn entity_id(n: usize) -> String {
+    format!("e{}", n + 1)
 }
 
 /// Writes records as JSON lines.
@@ -71,7 +192,9 @@ impl<W: Write> JsonlWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Entity, Fact, FactKind, FactValue};
+    use crate::record::{FactKind, FactValue};
+    use crate::rules::labels::Label;
+    use crate::rules::{EntityName, EntityTable, Fact, Mention};
 
     #[test]
     fn byte_offsets_become_code_point_offsets() {
@@ -87,18 +210,15 @@ mod tests {
         };
         let (ms, me) = byte_span("Ms May");
         let (fs, fe) = byte_span("£1.8m");
+        let mut entities = EntityTable::default();
+        let may = Mention {
+            start: ms,
+            end: me,
+            score: 0.9,
+        };
+        entities.add(Label::Person, EntityName::Span(ms, me), vec![may]);
         let annotations = Annotations {
-            entities: vec![Entity {
-                id: "e1".into(),
-                label: "PER".into(),
-                name: "Ms May".into(),
-                mentions: vec![Mention {
-                    start: ms,
-                    end: me,
-                    text: "Ms May".into(),
-                    score: 0.9,
-                }],
-            }],
+            entities,
             roles: vec![],
             facts: vec![Fact {
                 kind: FactKind::Money,
@@ -111,13 +231,16 @@ mod tests {
                 vague: false,
                 start: fs,
                 end: fe,
-                text: "£1.8m".into(),
-                rule: None,
+                rule: "fact-amount",
                 entity_rule: None,
-                reading: None,
+                reading: Some("number-currency-symbol"),
             }],
         };
-        let record = record(doc, annotations, vec![]);
+        let found = Found::Rules {
+            annotations,
+            explain: false,
+        };
+        let record = record(doc, found, vec![]);
         let chars: Vec<char> = text.chars().collect();
         let slice = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
         let m = &record.entities[0].mentions[0];

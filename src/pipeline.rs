@@ -10,7 +10,7 @@ use crate::doc::{Doc, MentionSpan, Word};
 use crate::input::{Input, InputDoc};
 use crate::model::spec::ModelSpec;
 use crate::model::{Backend, Batch};
-use crate::output;
+use crate::output::{self, Found};
 use crate::record::{Record, RecordError};
 use crate::rules::{self, Switches};
 use crate::tokenize::{EncodedDoc, Encoder, Window};
@@ -434,7 +434,7 @@ fn finish(
         .iter()
         .any(|e| e.stage == "model" || e.stage == "tokenizer")
     {
-        return output::record(p.input, rules::Annotations::default(), p.errors);
+        return output::record(p.input, Found::Nothing, p.errors);
     }
     let started = Instant::now();
     let labels = scheme.len();
@@ -485,14 +485,16 @@ fn finish(
     let started = Instant::now();
     // A bug in a rule must cost one document its resolution, not a corpus run its output.
     let annotate = || {
-        if options.rules {
-            rules::annotate(&doc, &options.switches)
-        } else {
-            rules::unresolved(&doc)
-        }
+        options
+            .rules
+            .then(|| rules::annotate(&doc, &options.switches))
     };
-    let mut annotations = match std::panic::catch_unwind(AssertUnwindSafe(annotate)) {
-        Ok(annotations) => annotations,
+    let found = match std::panic::catch_unwind(AssertUnwindSafe(annotate)) {
+        Ok(Some(annotations)) => Found::Rules {
+            annotations,
+            explain: options.explain,
+        },
+        Ok(None) => Found::mentions(&doc),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
@@ -503,15 +505,12 @@ fn finish(
                 "rules",
                 format!("internal error, mentions left unresolved: {message}"),
             ));
-            rules::unresolved(&doc)
+            Found::mentions(&doc)
         }
     };
-    if !options.explain {
-        annotations.forget_rules();
-    }
     StageTimes::add(&stats.rules_ns, started);
     drop(doc);
-    output::record(p.input, annotations, p.errors)
+    output::record(p.input, found, p.errors)
 }
 
 fn error(stage: &str, message: String) -> RecordError {

@@ -28,21 +28,18 @@
 //!    France Presse (AFP)"); other names of one country, party or known name join ("UK",
 //!    "Britain"; "Oscar", "Academy Awards"); an organisation's or work's short form joins its
 //!    longer name ("Labour Party", "Meet The Fockers").
-//! 4. Entities are numbered e1, e2, ... in order of first mention; `name` is the fullest form.
+//! 4. Each cluster is an entity of the document's `EntityTable`, added in order of first
+//!    mention; its name is the fullest form (the record numbers them e1, e2, ... in `output.rs`).
 
 use super::analysis::Analysis;
+use super::labels::Label;
 use super::lexicon;
 use super::names::{self, Gender};
 use super::{demonyms, known_names, nicknames, numbers, parties, titles, Switches};
+use super::{EntityName, EntityTable, Mention};
 use crate::doc::Word;
-use crate::record::{Entity, Mention};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
-
-pub const PERSON: &str = "PER";
-pub const PLACE: &str = "LOC";
-pub const ORGANISATION: &str = "ORG";
-pub const MISCELLANEOUS: &str = "MISC";
 
 /// Tokens that end a company's name without changing whom it names ("Microsoft Corp").
 static CORPORATE_SUFFIXES: LazyLock<HashSet<&'static str>> =
@@ -53,12 +50,12 @@ static ACRONYM_SKIPPED: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("acronym_skipped.tsv")));
 
 /// A mention after trimming, with what clustering needs to know about it.
-struct Candidate<'a> {
+struct Candidate {
     start: usize,
     end: usize,
     /// Where the name starts: after an honorific the model included ("Ms May").
     name_start: usize,
-    label: &'a str,
+    label: Label,
     score: f32,
     /// Name key split into tokens: "salman", "ramadan", "abedi".
     tokens: Vec<String>,
@@ -74,7 +71,7 @@ struct Candidate<'a> {
     prefixed: bool,
 }
 
-pub fn resolve(a: &Analysis, switches: &Switches) -> Vec<Entity> {
+pub fn resolve(a: &Analysis, switches: &Switches) -> EntityTable {
     let mut candidates = candidates(a);
     let mut clusters = Clusters::new(candidates.len());
     for pass in ENTITY_PASSES.iter().filter(|p| switches.on(p.name)) {
@@ -83,14 +80,14 @@ pub fn resolve(a: &Analysis, switches: &Switches) -> Vec<Entity> {
             Pass::Cluster(run) => run(a, &mut candidates, &mut clusters),
         }
     }
-    build(a, &candidates, &mut clusters)
+    build(&candidates, &mut clusters)
 }
 
 /// A step of steps 2 and 3 of the module doc: it relabels candidates, or joins them into
 /// clusters (and may relabel the ones it joins).
 enum Pass {
-    Label(for<'d, 'a> fn(&Analysis<'d, 'a>, &mut [Candidate<'a>])),
-    Cluster(for<'d, 'a> fn(&Analysis<'d, 'a>, &mut [Candidate<'a>], &mut Clusters)),
+    Label(fn(&Analysis, &mut [Candidate])),
+    Cluster(fn(&Analysis, &mut [Candidate], &mut Clusters)),
 }
 
 struct EntityPass {
@@ -126,7 +123,7 @@ fn join_club_nicknames(_: &Analysis, candidates: &mut [Candidate], clusters: &mu
     }
 }
 
-fn candidates<'a>(a: &Analysis<'_, 'a>) -> Vec<Candidate<'a>> {
+fn candidates(a: &Analysis) -> Vec<Candidate> {
     let doc = a.doc;
     let text = doc.text;
     let mut spans: Vec<(usize, usize)> = doc
@@ -134,7 +131,7 @@ fn candidates<'a>(a: &Analysis<'_, 'a>) -> Vec<Candidate<'a>> {
         .iter()
         .map(|m| trim_edges(text, m.start, m.end))
         .collect();
-    let mut labels: Vec<&'a str> = doc.mentions.iter().map(|m| m.label).collect();
+    let mut labels: Vec<Label> = doc.mentions.iter().map(|m| rules_label(m.label)).collect();
     let mut absorbed = extend_work_titles(a, &mut spans, &labels);
     extend_police(a, &mut spans, &mut labels, &mut absorbed);
     absorbed.extend(join_split_organisations(
@@ -173,7 +170,8 @@ fn candidates<'a>(a: &Analysis<'_, 'a>) -> Vec<Candidate<'a>> {
             let possessive = names::possessive_len(&text[start..end]);
             if possessive > 0 {
                 let stem = &text[start..end - possessive];
-                let named = !matches!(label, PERSON | PLACE) && !bare.contains(&names::key(stem));
+                let named = !matches!(label, Label::Person | Label::Place)
+                    && !bare.contains(&names::key(stem));
                 if !named {
                     end -= possessive;
                 }
@@ -181,7 +179,7 @@ fn candidates<'a>(a: &Analysis<'_, 'a>) -> Vec<Candidate<'a>> {
                 let after = possessive_after(text, end);
                 let stem = names::key(&text[start..end]);
                 if after > 0
-                    && label != PERSON
+                    && label != Label::Person
                     && !bare.contains(&stem)
                     && standalone.contains(&stem)
                 {
@@ -322,7 +320,7 @@ fn add_known_names(a: &Analysis, candidates: &mut Vec<Candidate>) {
 fn extend_police(
     a: &Analysis,
     spans: &mut [(usize, usize)],
-    labels: &mut [&str],
+    labels: &mut [Label],
     absorbed: &mut HashSet<usize>,
 ) {
     let doc = a.doc;
@@ -330,7 +328,10 @@ fn extend_police(
     let words = &doc.words;
     for i in 0..spans.len() {
         let (start, end) = spans[i];
-        if absorbed.contains(&i) || start >= end || !matches!(labels[i], PLACE | ORGANISATION) {
+        if absorbed.contains(&i)
+            || start >= end
+            || !matches!(labels[i], Label::Place | Label::Organisation)
+        {
             continue;
         }
         let gap = text[end..].len() - text[end..].trim_start().len();
@@ -359,7 +360,7 @@ fn extend_police(
             _ => continue,
         }
         spans[i].1 = word.end;
-        labels[i] = ORGANISATION;
+        labels[i] = Label::Organisation;
     }
 }
 
@@ -370,7 +371,7 @@ fn extend_police(
 fn extend_work_titles(
     a: &Analysis,
     spans: &mut [(usize, usize)],
-    labels: &[&str],
+    labels: &[Label],
 ) -> HashSet<usize> {
     let doc = a.doc;
     let mut absorbed = HashSet::new();
@@ -378,7 +379,7 @@ fn extend_work_titles(
         let Some(the) = spans[i].0.checked_sub("The ".len()) else {
             continue;
         };
-        if labels[i] != MISCELLANEOUS || doc.text.get(the..spans[i].0) != Some("The ") {
+        if labels[i] != Label::Miscellaneous || doc.text.get(the..spans[i].0) != Some("The ") {
             continue;
         }
         let tagged = (0..spans.len()).find(|&j| spans[j] == (the, the + "The".len()));
@@ -418,7 +419,7 @@ static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> =
 fn join_split_organisations(
     a: &Analysis,
     spans: &mut [(usize, usize)],
-    labels: &mut [&str],
+    labels: &mut [Label],
     absorbed: &HashSet<usize>,
 ) -> HashSet<usize> {
     let doc = a.doc;
@@ -446,8 +447,8 @@ fn join_split_organisations(
             && same_sentence(a, end, start)
             && match between.split_whitespace().collect::<Vec<_>>()[..] {
                 ["for"] | ["of"] | ["of", "the"] => {
-                    labels[first] == ORGANISATION
-                        && matches!(labels[second], ORGANISATION | PLACE)
+                    labels[first] == Label::Organisation
+                        && matches!(labels[second], Label::Organisation | Label::Place)
                         && heads(spans[first])
                 }
                 // "Liberal" + "Democrats", a party's name the model cut in two.
@@ -457,7 +458,7 @@ fn join_split_organisations(
             };
         if fits {
             spans[first].1 = spans[second].1;
-            labels[first] = ORGANISATION;
+            labels[first] = Label::Organisation;
             joined.insert(second);
         } else {
             first = second;
@@ -567,8 +568,8 @@ fn known_name(c: &Candidate) -> Option<KnownName> {
 fn known_names_take_their_label(candidates: &mut [Candidate]) {
     for c in candidates.iter_mut() {
         match known_name(c) {
-            Some(KnownName::Country(_)) => c.label = PLACE,
-            Some(KnownName::Party(_)) => c.label = ORGANISATION,
+            Some(KnownName::Country(_)) => c.label = Label::Place,
+            Some(KnownName::Party(_)) => c.label = Label::Organisation,
             Some(KnownName::Listed(name)) => c.label = known_names::label(name),
             None => {}
         }
@@ -581,13 +582,13 @@ fn known_names_take_their_label(candidates: &mut [Candidate]) {
 /// Schnyder from Switzerland, who"); countries go back to LOC with the known names.
 fn places_followed_by_who_are_teams(a: &Analysis, candidates: &mut [Candidate]) {
     let doc = a.doc;
-    for c in candidates.iter_mut().filter(|c| c.label == PLACE) {
+    for c in candidates.iter_mut().filter(|c| c.label == Label::Place) {
         let who = doc.text[c.end..].starts_with(", who ");
         let origin = a
             .spaced_word_before(c.start)
             .is_some_and(|w| matches!(w, "from" | "of" | "in"));
         if who && !origin {
-            c.label = ORGANISATION;
+            c.label = Label::Organisation;
         }
     }
 }
@@ -611,7 +612,7 @@ fn reconcile_labels(candidates: &mut [Candidate]) {
             unprefixed
         };
         // (label, count, total score), in order of first appearance.
-        let mut votes: Vec<(&str, usize, f32)> = Vec::new();
+        let mut votes: Vec<(Label, usize, f32)> = Vec::new();
         for &i in &voters {
             let c = &candidates[i];
             match votes.iter_mut().find(|v| v.0 == c.label) {
@@ -625,7 +626,7 @@ fn reconcile_labels(candidates: &mut [Candidate]) {
         let person_evidence = group
             .iter()
             .any(|&i| candidates[i].honorific || candidates[i].titled);
-        let rank = |v: &(&str, usize, f32)| (v.1, person_evidence && v.0 == PERSON, v.2);
+        let rank = |v: &(Label, usize, f32)| (v.1, person_evidence && v.0 == Label::Person, v.2);
         let winner = votes
             .iter()
             .copied()
@@ -655,12 +656,13 @@ fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
         let named: Vec<usize> = nicknames::clubs_of(&keys[i])
             .iter()
             .filter_map(|club_names| {
-                (0..candidates.len())
-                    .find(|&j| candidates[j].label == ORGANISATION && club_names.contains(&keys[j]))
+                (0..candidates.len()).find(|&j| {
+                    candidates[j].label == Label::Organisation && club_names.contains(&keys[j])
+                })
             })
             .collect();
         if let [club] = named[..] {
-            candidates[i].label = ORGANISATION;
+            candidates[i].label = Label::Organisation;
             links.push((i, club));
         }
     }
@@ -695,7 +697,7 @@ fn works_are_miscellaneous(a: &Analysis, candidates: &mut [Candidate]) {
         .map(|c| c.tokens.clone())
         .collect();
     for c in candidates.iter_mut().filter(|c| titles.contains(&c.tokens)) {
-        c.label = MISCELLANEOUS;
+        c.label = Label::Miscellaneous;
     }
 }
 
@@ -763,7 +765,7 @@ fn brand_styled_names_are_organisations(a: &Analysis, candidates: &mut [Candidat
     let doc = a.doc;
     for c in candidates
         .iter_mut()
-        .filter(|c| c.label == PERSON && c.tokens.len() == 1)
+        .filter(|c| c.label == Label::Person && c.tokens.len() == 1)
     {
         let name = &doc.text[c.name_start..c.end];
         let inner_capital = name
@@ -779,7 +781,7 @@ fn brand_styled_names_are_organisations(a: &Analysis, candidates: &mut [Candidat
                 && !SURNAME_PREFIXES.contains(&name[..i])
         });
         if brand {
-            c.label = ORGANISATION;
+            c.label = Label::Organisation;
         }
     }
 }
@@ -826,7 +828,7 @@ impl Clusters {
 }
 
 fn merge_same_names(candidates: &[Candidate], clusters: &mut Clusters) {
-    let mut first: HashMap<(&str, &[String]), usize> = HashMap::new();
+    let mut first: HashMap<(Label, &[String]), usize> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
         let j = *first.entry((c.label, &c.tokens)).or_insert(i);
         clusters.union(i, j);
@@ -837,7 +839,7 @@ fn merge_person_aliases(candidates: &[Candidate], clusters: &mut Clusters) {
     let people: Vec<(usize, usize)> = clusters
         .fullest(candidates)
         .into_iter()
-        .filter(|&(_, best)| candidates[best].label == PERSON)
+        .filter(|&(_, best)| candidates[best].label == Label::Person)
         .collect();
     let gender_of = |clusters: &mut Clusters, root: usize| {
         candidates
@@ -975,7 +977,12 @@ fn merge_short_names(candidates: &[Candidate], clusters: &mut Clusters) {
     let mut names: Vec<(usize, usize)> = clusters
         .fullest(candidates)
         .into_iter()
-        .filter(|&(_, best)| matches!(candidates[best].label, ORGANISATION | MISCELLANEOUS))
+        .filter(|&(_, best)| {
+            matches!(
+                candidates[best].label,
+                Label::Organisation | Label::Miscellaneous
+            )
+        })
         .collect();
     names.sort_by_key(|&(_, best)| std::cmp::Reverse(candidates[best].tokens.len()));
     for &(root, best) in &names {
@@ -1003,8 +1010,7 @@ fn merge_short_names(candidates: &[Candidate], clusters: &mut Clusters) {
     }
 }
 
-fn build(a: &Analysis, candidates: &[Candidate], clusters: &mut Clusters) -> Vec<Entity> {
-    let doc = a.doc;
+fn build(candidates: &[Candidate], clusters: &mut Clusters) -> EntityTable {
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut slot: HashMap<usize, usize> = HashMap::new();
     // Candidates are in text order, so clusters come out in order of first mention.
@@ -1016,59 +1022,63 @@ fn build(a: &Analysis, candidates: &[Candidate], clusters: &mut Clusters) -> Vec
         });
         members[s].push(i);
     }
-    members
-        .iter()
-        .enumerate()
-        .map(|(n, group)| {
-            let best = *group
-                .iter()
-                .max_by_key(|&&i| {
-                    let c = &candidates[i];
-                    // Most tokens, then singular, then longest, then earliest.
-                    (
-                        c.tokens.len(),
-                        !c.plural,
-                        c.end - c.name_start,
-                        std::cmp::Reverse(i),
-                    )
-                })
-                .expect("clusters are not empty");
-            let c = &candidates[best];
-            Entity {
-                id: format!("e{}", n + 1),
-                label: c.label.to_string(),
-                name: collapse_whitespace(&doc.text[c.name_start..c.end]),
-                mentions: group
-                    .iter()
-                    .map(|&i| {
-                        // An honorific the model included ("Ms May") is not part of the
-                        // name: mentions follow CoNLL, which leaves titles outside.
-                        let m = &candidates[i];
-                        Mention {
-                            start: m.name_start,
-                            end: m.end,
-                            text: doc.text[m.name_start..m.end].to_string(),
-                            score: m.score,
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+    let mut table = EntityTable::default();
+    for group in &members {
+        let best = *group
+            .iter()
+            .max_by_key(|&&i| {
+                let c = &candidates[i];
+                // Most tokens, then singular, then longest, then earliest.
+                (
+                    c.tokens.len(),
+                    !c.plural,
+                    c.end - c.name_start,
+                    std::cmp::Reverse(i),
+                )
+            })
+            .expect("clusters are not empty");
+        let c = &candidates[best];
+        // An honorific the model included ("Ms May") is not part of the name: mentions follow
+        // CoNLL, which leaves titles outside.
+        let mentions = group
+            .iter()
+            .map(|&i| Mention {
+                start: candidates[i].name_start,
+                end: candidates[i].end,
+                score: candidates[i].score,
+            })
+            .collect();
+        table.add(c.label, EntityName::Span(c.name_start, c.end), mentions);
+    }
+    table
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The label of a mention's type: the pipeline runs the rules only on a model whose types
+/// are renamed to the rules' (`labels::rules_types`).
+fn rules_label(name: &str) -> Label {
+    Label::of(name).unwrap_or_else(|| panic!("{name:?} is not one of the rules' types"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{doc, SEED, SEED_MENTIONS};
+    use crate::doc::Doc;
+    use crate::record::Entity;
+    use crate::rules::testing::{doc, record, SEED, SEED_MENTIONS};
+    use crate::rules::Annotations;
+
+    /// The entities of `d` as the record writes them.
+    fn entities_of(d: &Doc) -> Vec<Entity> {
+        let entities = resolve(&Analysis::new(d), &Switches::default());
+        let annotations = Annotations {
+            entities,
+            ..Annotations::default()
+        };
+        record(d, annotations).entities
+    }
 
     fn resolve_text(text: &str, mentions: &[(&str, &'static str)]) -> Vec<Entity> {
-        let d = doc(text, mentions);
-        resolve(&Analysis::new(&d), &Switches::default())
+        entities_of(&doc(text, mentions))
     }
 
     fn find<'e>(entities: &'e [Entity], name: &str) -> &'e Entity {
@@ -1104,7 +1114,12 @@ mod tests {
         );
         // "Abedi’s attack": the possessive is not part of the name.
         let last = abedi.mentions.last().unwrap();
-        assert_eq!(&SEED[last.start..last.end + "’s".len()], "Abedi’s");
+        let with_next_two: String = SEED
+            .chars()
+            .skip(last.start)
+            .take(last.end - last.start + 2)
+            .collect();
+        assert_eq!(with_next_two, "Abedi’s");
         // Ids follow first mentions.
         for (n, e) in entities.iter().enumerate() {
             assert_eq!(e.id, format!("e{}", n + 1));
@@ -1288,9 +1303,7 @@ mod tests {
         let label_with = |pos: Option<&'static str>| {
             let mut d = doc(text, &[("Smith", "PER")]);
             d.words[1].pos = pos;
-            resolve(&Analysis::new(&d), &Switches::default())[0]
-                .label
-                .clone()
+            entities_of(&d)[0].label.clone()
         };
         assert_eq!(label_with(Some("VBP")), "PER");
         assert_eq!(label_with(Some("NNS")), "MISC");
@@ -1789,7 +1802,7 @@ mod tests {
         let d = doc(text, &[("Barclays", "ORG")]);
         let mut d = d;
         d.mentions[1].label = "LOC";
-        let entities = resolve(&Analysis::new(&d), &Switches::default());
+        let entities = entities_of(&d);
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].label, "ORG");
         let scores: Vec<f32> = entities[0].mentions.iter().map(|m| m.score).collect();
@@ -1801,7 +1814,7 @@ mod tests {
         let text = "Mr Bell spoke. Bell Group fell. Bell rose.";
         let mut d = doc(text, &[("Bell Group", "ORG"), ("Bell", "PER")]);
         d.mentions[2].label = "ORG";
-        let entities = resolve(&Analysis::new(&d), &Switches::default());
+        let entities = entities_of(&d);
         assert_eq!(find(&entities, "Bell").label, "PER");
     }
 
@@ -1866,7 +1879,7 @@ mod tests {
                 ("😀", "MISC"),
             ],
         );
-        let entities = resolve(&Analysis::new(&d), &Switches::default());
+        let entities = entities_of(&d);
         assert!(entities.iter().all(|e| !e.mentions.is_empty()));
         assert_eq!(find(&entities, "Zoë").mentions.len(), 2);
     }

@@ -27,13 +27,14 @@
 
 use super::analysis::Analysis;
 use super::dates;
-use super::entities::PERSON;
+use super::labels::Label;
 use super::lexicon;
 use super::names;
 use super::numbers::{self, is_function_word, Quantity, Toks, FRONTED_OPENERS};
 use super::references::{self, COMPANY_NOUNS};
 use super::Switches;
-use crate::record::{Approx, Entity, Fact, FactKind, FactValue};
+use super::{Entity, EntityId, Fact};
+use crate::record::{Approx, FactKind, FactValue};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -136,7 +137,7 @@ const FACT_RULES: &[(&str, &str)] = &[
 struct Tie {
     name: &'static str,
     example: &'static str,
-    find: for<'a, 'e> fn(&Ctx<'a, 'e>, &Claim) -> Option<String>,
+    find: for<'a, 'e> fn(&Ctx<'a, 'e>, &Claim) -> Option<EntityId>,
 }
 
 /// A number whose entity is sought: its tokens `first..=last` (the number itself from
@@ -285,7 +286,7 @@ fn fact(
     last: usize,
     kind: FactKind,
     value: Option<FactValue>,
-    rule: &str,
+    rule: &'static str,
 ) -> Fact {
     let (start, end) = (t.toks[first].start, t.toks[last].end);
     Fact {
@@ -299,8 +300,7 @@ fn fact(
         vague: false,
         start,
         end,
-        text: t.text[start..end].to_string(),
-        rule: Some(rule.to_string()),
+        rule,
         entity_rule: None,
         reading: None,
     }
@@ -323,7 +323,7 @@ struct Predicate {
 }
 
 impl Ctx<'_, '_> {
-    fn number_fact(&self, q: &Quantity, rule: &str) -> Fact {
+    fn number_fact(&self, q: &Quantity, rule: &'static str) -> Fact {
         let mut f = fact(
             self.t,
             q.first,
@@ -335,7 +335,7 @@ impl Ctx<'_, '_> {
         f.approx = q.approx;
         f.unit = q.unit.as_deref().map(|u| self.currency(q.kind, u));
         f.vague = q.vague;
-        f.reading = Some(q.reading.to_string());
+        f.reading = Some(q.reading);
         f
     }
 
@@ -348,8 +348,8 @@ impl Ctx<'_, '_> {
         let isos: HashSet<_> = self
             .entities
             .iter()
-            .filter(|e| e.label == "LOC")
-            .filter_map(|e| numbers::currency_for_country(unit, &e.name))
+            .filter(|e| e.label == Label::Place)
+            .filter_map(|e| numbers::currency_for_country(unit, &e.name(self.analysis.doc.text)))
             .collect();
         match isos.into_iter().collect::<Vec<_>>().as_slice() {
             [iso] => iso.to_string(),
@@ -412,7 +412,7 @@ impl Ctx<'_, '_> {
         f.approx = r.approx;
         f.from = from;
         let (start, end) = (t.toks[q.first - 1].start, t.toks[r.last].end);
-        (f.start, f.end, f.text) = (start, end, t.text[start..end].to_string());
+        (f.start, f.end) = (start, end);
         let pred = self.change_predicate(verb);
         self.tie(&mut f, FACT_TIES, &Claim::of(q, pred.head));
         if f.unit.is_none() {
@@ -562,7 +562,7 @@ impl Ctx<'_, '_> {
     /// The entity that is the subject of the predicate at `head`: a mention ending just before
     /// it, across auxiliaries ("Parmalat has said it will sue"), or the owner of a measured noun
     /// ("WPP's profits").
-    fn subject_entity(&self, head: Option<usize>) -> Option<String> {
+    fn subject_entity(&self, head: Option<usize>) -> Option<EntityId> {
         let t = self.t;
         let head = head.filter(|&h| h > 0)?;
         let mut k = self.subject_end(head);
@@ -576,7 +576,7 @@ impl Ctx<'_, '_> {
         }
         let (first, e) = self.mentions.ending_at(k)?;
         let (from, _) = t.sentence_of(head);
-        (first >= from && e.label != "MISC").then(|| e.id.clone())
+        (first >= from && e.label != Label::Miscellaneous).then_some(e.id)
     }
 
     /// The last token of the subject of the predicate at `head` (> 0): the token before it,
@@ -592,11 +592,11 @@ impl Ctx<'_, '_> {
 
     /// "$630m (£481.5m)": an amount in brackets right after another is the same amount
     /// converted, about the same entity.
-    fn converted_entity(&self, claim: &Claim) -> Option<String> {
+    fn converted_entity(&self, claim: &Claim) -> Option<EntityId> {
         let (before, last) = claim.previous?;
         let first = claim.first;
         let bracketed = first >= 2 && last == first - 2 && self.t.l(first - 1) == "(";
-        bracketed.then(|| before.entity.clone()).flatten()
+        bracketed.then_some(before.entity).flatten()
     }
 
     /// Whether words ending at token `end` refer back to a company: "it", "the company", "The
@@ -622,19 +622,19 @@ impl Ctx<'_, '_> {
     }
 
     /// The organisation a reference at token `at` refers back to (`references`).
-    fn subject_organisation(&self, at: usize) -> Option<String> {
+    fn subject_organisation(&self, at: usize) -> Option<EntityId> {
         let byte = self.t.toks[at].start;
         let nearer = references::Nearer::Ignored;
         self.named
             .opening_organisation(self.analysis, byte, nearer)
-            .map(|e| e.id.clone())
+            .map(|e| e.id)
     }
 
     /// "The US giant earned $630m", "BP added that it was increasing its dividend by 26%": the
     /// predicate's subject refers back to a company, or, for a number with no predicate, a
     /// word in its clause before it does; the company is the one that opens the sentence or
     /// one of the two before.
-    fn referred_company(&self, claim: &Claim) -> Option<String> {
+    fn referred_company(&self, claim: &Claim) -> Option<EntityId> {
         let t = self.t;
         let (from, _) = t.sentence_of(claim.first);
         let refers = match claim.head.filter(|&h| h > 0) {
@@ -652,7 +652,7 @@ impl Ctx<'_, '_> {
 
     /// "Its profit rise for the year included profits of $3.65bn", "The company is earning
     /// about $1.8m an hour": a sentence opening with a reference to a company is about it.
-    fn sentence_reference(&self, first: usize) -> Option<String> {
+    fn sentence_reference(&self, first: usize) -> Option<EntityId> {
         let t = self.t;
         let (from, _) = t.sentence_of(first);
         let opens = matches!(t.l(from), "it" | "its" | "the")
@@ -663,7 +663,7 @@ impl Ctx<'_, '_> {
     /// The entity a sentence is about when it opens with one ("BP said its profits ...",
     /// "Meet The Fockers took $28.5m"): a named subject within its first three tokens, before the
     /// number. A place opening a sentence is rather a setting ("In Brazil, ..."), so not taken.
-    fn sentence_subject(&self, first: usize) -> Option<String> {
+    fn sentence_subject(&self, first: usize) -> Option<EntityId> {
         let t = self.t;
         let (mut from, _) = t.sentence_of(first);
         // "Last week, rival Shell reported ...": the subject follows a fronted phrase, at once
@@ -682,7 +682,7 @@ impl Ctx<'_, '_> {
         let &(f, l, e) = self.mentions.starting_in(from, usize::MAX).first()?;
         // Not across a clause: "Abedi detonated the bomb ... as thousands of children ...".
         let same_clause = (l + 1..first).all(|k| !CLAUSE_BREAKS.contains(t.l(k)));
-        (f < from + opening && l < first && e.label != "LOC" && same_clause).then(|| e.id.clone())
+        (f < from + opening && l < first && e.label != Label::Place && same_clause).then_some(e.id)
     }
 
     /// A bare number right after a person's name: "Saffie Rose Roussos (8)", "Ms May, 60,"; or
@@ -714,7 +714,7 @@ impl Ctx<'_, '_> {
     }
 
     /// An age fact, tied to the person the text gives it to.
-    fn age(&self, q: &Quantity, rule: &str) -> Fact {
+    fn age(&self, q: &Quantity, rule: &'static str) -> Fact {
         let mut f = self.number_fact(q, rule);
         f.approx = Approx::Exact;
         f.unit = Some("year".into());
@@ -730,24 +730,24 @@ impl Ctx<'_, '_> {
             .find_map(|tie| Some(((tie.find)(self, claim)?, tie.name)));
         if let Some((entity, rule)) = found {
             f.entity = Some(entity);
-            f.entity_rule = Some(rule.to_string());
+            f.entity_rule = Some(rule);
         }
     }
 
     fn is_person(e: &Entity) -> bool {
-        e.label == PERSON
+        e.label == Label::Person
     }
 
     /// "26-year-old Salman Abedi".
-    fn age_before_name(&self, q: &Claim) -> Option<String> {
+    fn age_before_name(&self, q: &Claim) -> Option<EntityId> {
         let e = self.mentions.starting_at(q.last + 1)?;
-        Self::is_person(e).then(|| e.id.clone())
+        Self::is_person(e).then_some(e.id)
     }
 
     /// Walks left from the number over the age's own words and the clause joining it to a name:
     /// "Roussos (8)", "May, 60", "Smith, aged 44", "Smith, who died in 1994 aged 72", "Smith, a
     /// 26-year-old".
-    fn age_after_name(&self, q: &Claim) -> Option<String> {
+    fn age_after_name(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let mut k = q.first;
         while k > 0 && q.first - k < 8 {
@@ -757,7 +757,7 @@ impl Ctx<'_, '_> {
                 .ending_at(k)
                 .filter(|(_, e)| Self::is_person(e))
             {
-                return Some(e.id.clone());
+                return Some(e.id);
             }
             let joins = t.is_num(k) || AGE_JOINS.contains(t.l(k));
             if !joins {
@@ -786,7 +786,7 @@ impl Ctx<'_, '_> {
     /// served in Northern Ireland", "Lord Hale has resigned. The former minister, 71, said":
     /// a sentence opening with a description that holds the age ("The N-year-old") or is
     /// followed by it goes on about the person last named, in the two sentences before.
-    fn age_of_description(&self, q: &Claim) -> Option<String> {
+    fn age_of_description(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let from = if t.l(q.first.checked_sub(1)?) == "," {
             self.description_before(q.first - 1)?
@@ -803,7 +803,7 @@ impl Ctx<'_, '_> {
 
     /// "Rinus Michels, the man credited with ..., has died aged 77": the one who died is the
     /// nearest person named before it in the sentence.
-    fn age_of_who_died(&self, q: &Claim) -> Option<String> {
+    fn age_of_who_died(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let died =
             (1..=2).any(|n| q.num_first >= n && matches!(t.l(q.num_first - n), "died" | "dies"));
@@ -818,7 +818,7 @@ impl Ctx<'_, '_> {
     /// it, and no other is named before the pronoun ("joined Diaghilev when she was 14" is not
     /// Diaghilev's age). People an honorific gives the other gender ("Mr Kemp" for "she") are
     /// not counted.
-    fn age_of_pronoun(&self, q: &Claim) -> Option<String> {
+    fn age_of_pronoun(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let pronoun = q.num_first.checked_sub(2)?;
         let gender = match t.l(pronoun) {
@@ -844,7 +844,7 @@ impl Ctx<'_, '_> {
             .collect();
         let first = people.first()?;
         let one = people.iter().all(|p| p.2.id == first.2.id);
-        (one && (pronoun == from || self.opens_clause(first.0, from))).then(|| first.2.id.clone())
+        (one && (pronoun == from || self.opens_clause(first.0, from))).then_some(first.2.id)
     }
 
     /// The gender an honorific gives a person somewhere in the text ("Mr Kemp"), if any.
@@ -868,7 +868,7 @@ impl Ctx<'_, '_> {
     /// an age in a phrase that opens the sentence (with a word of `fronted_openers.tsv` or an
     /// "-ing" word), up to its first comma, belongs to the person named right after that
     /// comma, the phrase naming nobody.
-    fn age_before_subject(&self, q: &Claim) -> Option<String> {
+    fn age_before_subject(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let (from, to) = t.sentence_of(q.first);
         if !FRONTED_OPENERS.contains(t.l(from)) && !t.l(from).ends_with("ing") {
@@ -884,7 +884,7 @@ impl Ctx<'_, '_> {
             return None;
         }
         let (first, _, e) = *self.mentions.starting_in(comma + 1, usize::MAX).first()?;
-        (Self::is_person(e) && self.opens_clause(first, comma + 1)).then(|| e.id.clone())
+        (Self::is_person(e) && self.opens_clause(first, comma + 1)).then_some(e.id)
     }
 
     /// "Anna Berg, the architect behind the new library, has died in Oslo aged 77": the person
@@ -892,7 +892,7 @@ impl Ctx<'_, '_> {
     /// age is of, when the words from the name (past one apposition between commas) to the age
     /// name no other person and hold no clause break ("Smith said his father died aged 77"),
     /// and the age does not describe a noun after it.
-    fn age_of_clause_subject(&self, q: &Claim) -> Option<String> {
+    fn age_of_clause_subject(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         // "the 27-year-old Spaniard": an age before a noun is that noun's.
         if t.l(q.last) == "old" && t.is_word(q.last + 1) {
@@ -919,17 +919,17 @@ impl Ctx<'_, '_> {
             let w = t.l(j);
             CLAUSE_BREAKS.contains(w) || SUBJECT_BREAKS.contains(w) || w == ","
         });
-        (!other && !broken).then(|| e.id.clone())
+        (!other && !broken).then_some(e.id)
     }
 
     /// The last person mentioned from token `since` on, before token `before`.
-    fn last_person_between(&self, since: usize, before: usize) -> Option<String> {
+    fn last_person_between(&self, since: usize, before: usize) -> Option<EntityId> {
         self.mentions
             .starting_in(since, before)
             .iter()
             .rev()
             .find(|&&(_, last, e)| last < before && Self::is_person(e))
-            .map(|s| s.2.id.clone())
+            .map(|s| s.2.id)
     }
 }
 
@@ -937,8 +937,22 @@ impl Ctx<'_, '_> {
 mod tests {
     use super::*;
     use crate::doc::Doc;
-    use crate::rules::{entities, testing};
+    use crate::record::{Entity, Fact, Record};
+    use crate::rules::{entities, testing, Annotations};
     use chrono::NaiveDate;
+
+    /// The entities and facts of `doc` with `switches`, as the record writes them.
+    fn record_of(doc: &Doc, switches: &Switches) -> Record {
+        let a = Analysis::new(doc);
+        let entities = entities::resolve(&a, switches);
+        let facts = extract(&a, &entities, switches);
+        let annotations = Annotations {
+            entities,
+            roles: Vec::new(),
+            facts,
+        };
+        testing::record(doc, annotations)
+    }
 
     /// Facts of `text` with a mention at each whole-word occurrence of each (surface, label).
     fn facts_of(
@@ -948,9 +962,8 @@ mod tests {
     ) -> (Vec<Fact>, Vec<Entity>) {
         let mut doc = testing::doc(text, mentions);
         doc.date = date.map(|d| d.parse::<NaiveDate>().unwrap());
-        let a = Analysis::new(&doc);
-        let ents = entities::resolve(&a, &Switches::default());
-        (extract(&a, &ents, &Switches::default()), ents)
+        let record = record_of(&doc, &Switches::default());
+        (record.facts, record.entities)
     }
 
     /// tests/fixtures/fact_phrases.tsv: each row's fact is made by its named rule and tied by
@@ -971,14 +984,15 @@ mod tests {
                     date: Some(NaiveDate::from_ymd_opt(2017, 5, 24).unwrap()),
                     ..doc
                 };
-                let a = Analysis::new(&doc);
-                let ents = entities::resolve(&a, switches);
+                let record = record_of(&doc, switches);
+                let ents = record.entities;
                 let name = |id: &Option<String>| {
                     id.as_ref().map_or("-".to_string(), |id| {
                         ents.iter().find(|e| &e.id == id).unwrap().name.clone()
                     })
                 };
-                extract(&a, &ents, switches)
+                record
+                    .facts
                     .into_iter()
                     .map(|f| {
                         let value = match &f.value {

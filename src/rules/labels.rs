@@ -5,6 +5,40 @@ use super::lexicon;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+/// An entity's type as the rules read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    Person,
+    Organisation,
+    Place,
+    Miscellaneous,
+}
+
+impl Label {
+    /// The name records carry (CoNLL-2003's, the first column of `entity_labels.tsv`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Person => "PER",
+            Label::Organisation => "ORG",
+            Label::Place => "LOC",
+            Label::Miscellaneous => "MISC",
+        }
+    }
+
+    /// The label of a rules' type name ("PER"); the pipeline renames a model's types to these
+    /// before the rules run ([`rules_types`]).
+    pub fn of(name: &str) -> Option<Label> {
+        [
+            Label::Person,
+            Label::Organisation,
+            Label::Place,
+            Label::Miscellaneous,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+}
+
 /// Any accepted name (uppercase) → the rules' type.
 static TYPES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
     lexicon::entries(lexicon::file("entity_labels.tsv"))
@@ -51,5 +85,9 @@ mod tests {
         assert_eq!(rules_types(&wikiner), Ok(types(&["PER", "ORG", "LOC"])));
         let ontonotes = types(&["PERSON", "GPE", "DATE", "MONEY"]);
         assert_eq!(rules_types(&ontonotes), Err(types(&["DATE", "MONEY"])));
+        // Every type the table maps to is a label.
+        for t in rules_types(&types(&["PERSON", "ORGANIZATION", "GPE", "MISCELLANEOUS"])).unwrap() {
+            assert_eq!(Label::of(&t).map(Label::name), Some(t.as_str()));
+        }
     }
 }

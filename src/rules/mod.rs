@@ -21,7 +21,8 @@ pub mod testing;
 pub mod titles;
 
 use crate::doc::Doc;
-use crate::record::{Entity, Fact, Mention, Role};
+use crate::record::{Approx, FactKind, FactValue};
+use labels::Label;
 use std::collections::BTreeSet;
 
 /// A rule as its table lists it: the name `--explain` prints and `--without` switches off,
@@ -81,10 +82,123 @@ impl Switches {
     }
 }
 
-/// What the rules add to a document. Offsets are bytes into the document's text.
+/// An entity's place in its document's [`EntityTable`]: given when the entity is added and
+/// never changed (the record's "e1", "e2", ... are numbered by `output.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(usize);
+
+/// An entity the rules found or inferred. Offsets are bytes into the document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: EntityId,
+    pub label: Label,
+    pub name: EntityName,
+    pub mentions: Vec<Mention>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EntityName {
+    /// The span of its fullest mention, written with its whitespace collapsed.
+    Span(usize, usize),
+    /// A name from a table: the country a demonym names ("British" → "Britain").
+    Listed(&'static str),
+}
+
+impl Entity {
+    /// The entity's name as records write it.
+    pub fn name(&self, text: &str) -> String {
+        match self.name {
+            EntityName::Span(start, end) => text[start..end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            EntityName::Listed(name) => name.to_string(),
+        }
+    }
+}
+
+/// A mention of an entity: byte offsets into the document's text, and the model's confidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+}
+
+/// A document's entities. Stages may add entities (roles add the countries that demonyms
+/// name); an entity's [`EntityId`] never changes, so stages can run in any order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntityTable {
+    entities: Vec<Entity>,
+}
+
+impl EntityTable {
+    pub fn add(&mut self, label: Label, name: EntityName, mentions: Vec<Mention>) -> EntityId {
+        let id = EntityId(self.entities.len());
+        self.entities.push(Entity {
+            id,
+            label,
+            name,
+            mentions,
+        });
+        id
+    }
+}
+
+impl std::ops::Deref for EntityTable {
+    type Target = [Entity];
+
+    fn deref(&self) -> &[Entity] {
+        &self.entities
+    }
+}
+
+impl std::ops::Index<EntityId> for EntityTable {
+    type Output = Entity;
+
+    fn index(&self, id: EntityId) -> &Entity {
+        &self.entities[id.0]
+    }
+}
+
+/// A role a person holds. Offsets are bytes into the document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub person: EntityId,
+    /// The role's core, lowercase: "prime minister".
+    pub title: String,
+    pub org: Option<EntityId>,
+    pub former: bool,
+    pub start: usize,
+    pub end: usize,
+    /// The pattern that stated it.
+    pub rule: &'static str,
+}
+
+/// A numeric fact. Offsets are bytes into the document's text; docs/FORMAT.md says what each
+/// field means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub kind: FactKind,
+    pub value: Option<FactValue>,
+    pub approx: Approx,
+    pub from: Option<f64>,
+    pub unit: Option<String>,
+    pub predicate: Option<String>,
+    pub entity: Option<EntityId>,
+    pub vague: bool,
+    pub start: usize,
+    pub end: usize,
+    /// The fact rule that made it, the tie that chose `entity`, the number reading.
+    pub rule: &'static str,
+    pub entity_rule: Option<&'static str>,
+    pub reading: Option<&'static str>,
+}
+
+/// What the rules add to a document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Annotations {
-    pub entities: Vec<Entity>,
+    pub entities: EntityTable,
     pub roles: Vec<Role>,
     pub facts: Vec<Fact>,
 }
@@ -98,44 +212,6 @@ pub fn annotate(doc: &Doc, switches: &Switches) -> Annotations {
         entities,
         roles,
         facts,
-    }
-}
-
-impl Annotations {
-    /// Drops the rule names: a record without `--explain` does not carry them.
-    pub fn forget_rules(&mut self) {
-        self.roles.iter_mut().for_each(|r| r.rule = None);
-        for f in &mut self.facts {
-            (f.rule, f.entity_rule, f.reading) = (None, None, None);
-        }
-    }
-}
-
-/// The model's mentions as they are, each its own entity: what a record holds when the rules
-/// could not run on a document.
-pub fn unresolved(doc: &Doc) -> Annotations {
-    let entities = doc
-        .mentions
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let text = doc.span_text(m.start, m.end).to_string();
-            Entity {
-                id: format!("e{}", i + 1),
-                label: m.label.to_string(),
-                name: text.clone(),
-                mentions: vec![Mention {
-                    start: m.start,
-                    end: m.end,
-                    text,
-                    score: m.score,
-                }],
-            }
-        })
-        .collect();
-    Annotations {
-        entities,
-        ..Annotations::default()
     }
 }
 

@@ -86,20 +86,21 @@ impl<'a> Toks<'a> {
     /// The layer of a text read as one sentence, with untagged words: for tests of the readers.
     #[cfg(test)]
     pub fn of_text(text: &'a str) -> Self {
-        let words: Vec<Word> = crate::doc::split_words(text)
-            .map(|(start, end)| Word {
-                start,
-                end,
-                pos: None,
-                chunk: None,
-            })
-            .collect();
+        Self::of_words(
+            text,
+            &crate::doc::Doc::from_text(text, None, Vec::new()).words,
+        )
+    }
+
+    /// The layer of `words` read as one sentence.
+    #[cfg(test)]
+    pub fn of_words(text: &'a str, words: &[Word<'a>]) -> Self {
         let whole = Sentence {
             start: 0,
             end: text.len(),
             words: 0..words.len(),
         };
-        Toks::new(text, &words, &[whole])
+        Toks::new(text, words, &[whole])
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -1333,12 +1334,7 @@ mod tests {
                 chunk: None,
             })
             .collect();
-        let whole = Sentence {
-            start: 0,
-            end: text.len(),
-            words: 0..words.len(),
-        };
-        let t = Toks::new(text, &words, &[whole]);
+        let t = Toks::of_words(text, &words);
         assert!(read(&t, &[false, false], &Switches::default())
             .iter()
             .all(|q| q.bare));

@@ -3,9 +3,9 @@
 //! alike, to the organisation whose name opens the sentence or one of the two before it.
 
 use super::analysis::Analysis;
-use super::entities::{ORGANISATION, PLACE};
+use super::labels::Label;
 use super::lexicon;
-use crate::record::Entity;
+use super::Entity;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -68,7 +68,7 @@ impl<'e> Named<'e> {
             let named = self.starting_in(s.start, at.min(s.end));
             let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
             let opening = named.first().filter(|&&(start, _)| start < fourth_word);
-            let organisation = |e: &Entity| matches!(e.label.as_str(), ORGANISATION | PLACE);
+            let organisation = |e: &Entity| matches!(e.label, Label::Organisation | Label::Place);
             if back == 0 && nearer == Nearer::Blocks {
                 let subject = opening.map(|&(_, e)| e);
                 let others = named
@@ -79,7 +79,7 @@ impl<'e> Named<'e> {
                 }
             }
             if let Some(&(_, subject)) = opening {
-                return (subject.label == ORGANISATION).then_some(subject);
+                return (subject.label == Label::Organisation).then_some(subject);
             }
         }
         None

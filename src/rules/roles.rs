@@ -2,17 +2,17 @@
 //! by the named patterns of `ROLE_PATTERNS` (tried in that order, the first that answers
 //! decides; `role_phrases.tsv` has a sentence for each):
 //!
-//! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE PERSON" ("British prime minister
-//!   Theresa May", "McDonald's chief executive James Skinner"), also "TITLE and TITLE PERSON";
-//! - appositive: "PERSON, [AGE,] [the] [former] [ORG] TITLE [of|at|for ... ORG]," ("Charlie
+//! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE Label::Person" ("British prime minister
+//!   Theresa May", "McDonald's chief executive James Skinner"), also "TITLE and TITLE Label::Person";
+//! - appositive: "Label::Person, [AGE,] [the] [former] [ORG] TITLE [of|at|for ... ORG]," ("Charlie
 //!   Bell, the former head of McDonald's"), with brackets or dashes as well as commas;
-//! - reversed appositive: "[ORG] TITLE, PERSON," ("The Ukraine's new president, Viktor
+//! - reversed appositive: "[ORG] TITLE, Label::Person," ("The Ukraine's new president, Viktor
 //!   Yushchenko,");
-//! - parenthetical: "(TITLE) PERSON";
+//! - parenthetical: "(TITLE) Label::Person";
 //! - plural titles before a list: "former Disney directors Roy Disney, Stanley Gold and ...";
-//! - copular and appointment verbs, with auxiliaries: "PERSON [, who] became|has been named|is
+//! - copular and appointment verbs, with auxiliaries: "Label::Person [, who] became|has been named|is
 //!   expected to become|took over as [the] TITLE" ("Mr Bell took over as chief executive"),
-//!   "PERSON as TITLE"; "resigned/stepped down as", "had been" make it former;
+//!   "Label::Person as TITLE"; "resigned/stepped down as", "had been" make it former;
 //! - succession: "X succeeded Y as TITLE" (both; Y former).
 //!
 //! The person is the entity of the PER mention, so a role stated through an alias ("Mr Bell")
@@ -28,14 +28,14 @@
 
 use super::analysis::Analysis;
 use super::demonyms;
-use super::entities::{ORGANISATION, PERSON, PLACE};
+use super::labels::Label;
 use super::lexicon;
 use super::names::{self, key};
 use super::references;
 use super::sentences::Sentence;
 use super::titles::{self, TitleMatch};
 use super::Switches;
-use crate::record::{Entity, Role};
+use super::{Entity, EntityId, EntityName, EntityTable, Role};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -79,7 +79,7 @@ static CLOSING_WORDS: LazyLock<HashSet<&'static str>> =
 /// What a role's organisation is, before countries named by adjectives get their entities.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Org {
-    Entity(usize),
+    Entity(EntityId),
     /// A country named through an adjective ("British"): its id in the demonym table.
     Country(usize),
 }
@@ -87,7 +87,7 @@ enum Org {
 /// A role found, in word indices and entity indices.
 #[derive(Debug)]
 struct Found {
-    person: usize,
+    person: EntityId,
     title: String,
     org: Option<Org>,
     former: bool,
@@ -141,7 +141,7 @@ struct Site<'t> {
 impl Site<'_> {
     fn found(
         &self,
-        person: usize,
+        person: EntityId,
         start: usize,
         end: usize,
         org: Option<Org>,
@@ -163,18 +163,18 @@ impl Site<'_> {
 struct MentionAt {
     start: usize,
     end: usize,
-    entity: usize,
+    entity: EntityId,
 }
 
 /// The document as the patterns read it.
 struct View<'d, 'a> {
     a: &'d Analysis<'d, 'a>,
-    entities: &'d [Entity],
+    entities: &'d EntityTable,
     named: references::Named<'d>,
     mentions: Vec<MentionAt>,
     mention_at: Vec<Option<usize>>,
     /// Name keys of organisations and places → entity ("greater manchester police").
-    by_key: HashMap<String, usize>,
+    by_key: HashMap<String, EntityId>,
 }
 
 /// What precedes a title: where the role statement starts and what it says.
@@ -191,12 +191,12 @@ struct Right {
     end: usize,
     /// The word after the title phrase (its terminator).
     next: usize,
-    org: Option<usize>,
+    org: Option<EntityId>,
     closed: bool,
 }
 
 /// May add entities (a country named only through a demonym: "British" → Britain).
-pub fn find(a: &Analysis, entities: &mut Vec<Entity>, switches: &Switches) -> Vec<Role> {
+pub fn find(a: &Analysis, entities: &mut EntityTable, switches: &Switches) -> Vec<Role> {
     let doc = a.doc;
     let view = View::new(a, entities);
     let mut found = Vec::new();
@@ -207,46 +207,37 @@ pub fn find(a: &Analysis, entities: &mut Vec<Entity>, switches: &Switches) -> Ve
             found.extend(view.roles(s, t, prev, titles.get(k + 1), switches));
         }
     }
-    let mut countries = country_entities(entities);
-    let mut orgs = Vec::with_capacity(found.len());
+    let mut countries = country_entities(doc.text, entities);
+    let mut roles = Vec::with_capacity(found.len());
     for f in &found {
-        orgs.push(match f.org {
+        let org = match f.org {
             None => None,
             Some(Org::Entity(e)) => Some(e),
             Some(Org::Country(country)) => Some(country_entity(entities, &mut countries, country)),
+        };
+        roles.push(Role {
+            person: f.person,
+            title: f.title.clone(),
+            org,
+            former: f.former,
+            start: doc.words[f.start].start,
+            end: doc.words[f.end - 1].end,
+            rule: f.rule,
         });
     }
-    let ids = renumber(entities);
-    let mut roles: Vec<Role> = found
-        .iter()
-        .zip(orgs)
-        .map(|(f, org)| {
-            let (start, end) = (doc.words[f.start].start, doc.words[f.end - 1].end);
-            Role {
-                person: ids[f.person].clone(),
-                title: f.title.clone(),
-                org: org.map(|o| ids[o].clone()),
-                former: f.former,
-                start,
-                end,
-                text: doc.text[start..end].to_string(),
-                rule: Some(f.rule.to_string()),
-            }
-        })
-        .collect();
     roles.sort_by_key(|r| (r.start, r.end));
     roles
 }
 
 impl<'d, 'a> View<'d, 'a> {
-    fn new(a: &'d Analysis<'d, 'a>, entities: &'d [Entity]) -> Self {
+    fn new(a: &'d Analysis<'d, 'a>, entities: &'d EntityTable) -> Self {
         let words = &a.doc.words;
         let mut mentions = Vec::new();
         let mut by_key = HashMap::new();
-        for (e, entity) in entities.iter().enumerate() {
+        for entity in entities.iter() {
+            let e = entity.id;
             for m in &entity.mentions {
-                let start = words.partition_point(|w| w.start < m.start);
-                let end = words.partition_point(|w| w.start < m.end);
+                let (start, end) = (a.word_from(m.start), a.word_from(m.end));
                 if start < end {
                     mentions.push(MentionAt {
                         start,
@@ -254,8 +245,8 @@ impl<'d, 'a> View<'d, 'a> {
                         entity: e,
                     });
                 }
-                if matches!(entity.label.as_str(), ORGANISATION | PLACE) {
-                    by_key.entry(key(&m.text)).or_insert(e);
+                if matches!(entity.label, Label::Organisation | Label::Place) {
+                    by_key.entry(key(&a.doc.text[m.start..m.end])).or_insert(e);
                 }
             }
         }
@@ -276,8 +267,8 @@ impl<'d, 'a> View<'d, 'a> {
         }
     }
 
-    fn label(&self, mention: usize) -> &str {
-        &self.entities[self.mentions[mention].entity].label
+    fn label(&self, mention: usize) -> Label {
+        self.entities[self.mentions[mention].entity].label
     }
 
     /// The mention that ends exactly before word `end`.
@@ -287,7 +278,7 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     /// A person named from word `i` on, maybe after an honorific: (entity, end).
-    fn person_at(&self, mut i: usize, limit: usize) -> Option<(usize, usize)> {
+    fn person_at(&self, mut i: usize, limit: usize) -> Option<(EntityId, usize)> {
         if i < limit && names::honorific(self.a.word(i)).is_some() {
             i += 1;
             if i < limit && self.a.word(i) == "." {
@@ -298,14 +289,15 @@ impl<'d, 'a> View<'d, 'a> {
             return None;
         }
         let m = &self.mentions[self.mention_at[i]?];
-        (m.start == i && self.entities[m.entity].label == PERSON).then_some((m.entity, m.end))
+        (m.start == i && self.entities[m.entity].label == Label::Person)
+            .then_some((m.entity, m.end))
     }
 
     /// A person named right before word `end`, with an honorific before the name included:
     /// (entity, start).
-    fn person_ending(&self, end: usize, limit: usize) -> Option<(usize, usize)> {
+    fn person_ending(&self, end: usize, limit: usize) -> Option<(EntityId, usize)> {
         let m = self.mention_ending(end)?;
-        if self.label(m) != PERSON {
+        if self.label(m) != Label::Person {
             return None;
         }
         let mut start = self.mentions[m].start;
@@ -611,7 +603,7 @@ impl<'d, 'a> View<'d, 'a> {
             let company = self
                 .named
                 .opening_organisation(self.a, at, references::Nearer::Blocks)
-                .and_then(|c| self.entities.iter().position(|e| std::ptr::eq(e, c)));
+                .map(|c| c.id);
             if let Some(company) = company {
                 return Some((start, Some(Org::Entity(company))));
             }
@@ -635,7 +627,7 @@ impl<'d, 'a> View<'d, 'a> {
                 let mention = &self.mentions[m];
                 if mention.start > first
                     && self.a.word(mention.start - 1) == "("
-                    && matches!(self.label(m), ORGANISATION | PLACE)
+                    && matches!(self.label(m), Label::Organisation | Label::Place)
                 {
                     return Some((mention.start - 1, Some(Org::Entity(mention.entity))));
                 }
@@ -644,8 +636,8 @@ impl<'d, 'a> View<'d, 'a> {
         if let Some(m) = self.mention_ending(end) {
             let mention = &self.mentions[m];
             let org = match self.label(m) {
-                ORGANISATION | PLACE => Some(Org::Entity(mention.entity)),
-                PERSON => return (end < mention.end + 2).then_some((mention.start, None)),
+                Label::Organisation | Label::Place => Some(Org::Entity(mention.entity)),
+                Label::Person => return (end < mention.end + 2).then_some((mention.start, None)),
                 _ => self.country_at(mention.start, end),
             };
             return Some((mention.start, org));
@@ -695,7 +687,7 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     fn right(&self, title_end: usize, last: usize) -> Right {
-        let closed_at = |next: usize, org: Option<usize>, end: usize| Right {
+        let closed_at = |next: usize, org: Option<EntityId>, end: usize| Right {
             end,
             next,
             org,
@@ -709,7 +701,10 @@ impl<'d, 'a> View<'d, 'a> {
             }
             if let Some(m) = self.mention_at.get(i).copied().flatten() {
                 let mention = &self.mentions[m];
-                if i < last && mention.start == i && matches!(self.label(m), ORGANISATION | PLACE) {
+                if i < last
+                    && mention.start == i
+                    && matches!(self.label(m), Label::Organisation | Label::Place)
+                {
                     return closed_at(mention.end, Some(mention.entity), mention.end);
                 }
             }
@@ -723,7 +718,8 @@ impl<'d, 'a> View<'d, 'a> {
                 }
                 if let Some(m) = self.mention_at[i] {
                     let mention = &self.mentions[m];
-                    if org.is_none() && matches!(self.label(m), ORGANISATION | PLACE) {
+                    if org.is_none() && matches!(self.label(m), Label::Organisation | Label::Place)
+                    {
                         org = Some(mention.entity);
                         end = mention.end;
                     }
@@ -819,16 +815,16 @@ impl<'d, 'a> View<'d, 'a> {
 }
 
 /// Places that are countries → their entity.
-fn country_entities(entities: &[Entity]) -> HashMap<usize, usize> {
+fn country_entities(text: &str, entities: &[Entity]) -> HashMap<usize, EntityId> {
     let mut map = HashMap::new();
-    for (e, entity) in entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.label == PLACE)
-    {
-        let names = std::iter::once(&entity.name).chain(entity.mentions.iter().map(|m| &m.text));
-        for country in names.filter_map(|n| demonyms::country_of_name(&key(n))) {
-            map.entry(country).or_insert(e);
+    for entity in entities.iter().filter(|e| e.label == Label::Place) {
+        let mentions = entity
+            .mentions
+            .iter()
+            .map(|m| text[m.start..m.end].to_string());
+        let names = std::iter::once(entity.name(text)).chain(mentions);
+        for country in names.filter_map(|n| demonyms::country_of_name(&key(&n))) {
+            map.entry(country).or_insert(entity.id);
         }
     }
     map
@@ -839,47 +835,22 @@ fn country_entities(entities: &[Entity]) -> HashMap<usize, usize> {
 /// country is inferred from an adjective, which stays a mention of its own demonym entity
 /// (docs/ANNOTATION.md: demonyms are MISC entities); the role's span is the evidence.
 fn country_entity(
-    entities: &mut Vec<Entity>,
-    countries: &mut HashMap<usize, usize>,
+    entities: &mut EntityTable,
+    countries: &mut HashMap<usize, EntityId>,
     country: usize,
-) -> usize {
+) -> EntityId {
     *countries.entry(country).or_insert_with(|| {
-        entities.push(Entity {
-            id: String::new(),
-            label: PLACE.to_string(),
-            name: demonyms::country_name(country).to_string(),
-            mentions: Vec::new(),
-        });
-        entities.len() - 1
+        let name = EntityName::Listed(demonyms::country_name(country));
+        entities.add(Label::Place, name, Vec::new())
     })
-}
-
-/// Numbers entities e1, e2, ...: mentioned ones by first mention, then the created ones (no
-/// mentions) in order of creation. Returns each old index's new id.
-fn renumber(entities: &mut Vec<Entity>) -> Vec<String> {
-    let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by_key(|&e| match entities[e].mentions.first() {
-        Some(m) => (false, m.start),
-        None => (true, 0),
-    });
-    let mut ids = vec![String::new(); entities.len()];
-    for (n, &e) in order.iter().enumerate() {
-        ids[e] = format!("e{}", n + 1);
-    }
-    let mut old: Vec<Option<Entity>> = entities.drain(..).map(Some).collect();
-    for &e in &order {
-        let mut entity = old[e].take().expect("each entity once");
-        entity.id = ids[e].clone();
-        entities.push(entity);
-    }
-    ids
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{doc, table_mentions, SEED, SEED_MENTIONS};
-    use crate::rules::{entities, lexicon};
+    use crate::record::{Entity, Role};
+    use crate::rules::testing::{doc, record, table_mentions, SEED, SEED_MENTIONS};
+    use crate::rules::{entities, lexicon, Annotations};
 
     /// A role by names: (person, title, org, former, text).
     type Named = (String, String, Option<String>, bool, String);
@@ -894,7 +865,13 @@ mod tests {
         let a = Analysis::new(&d);
         let mut entities = entities::resolve(&a, switches);
         let roles = find(&a, &mut entities, switches);
-        (roles, entities)
+        let annotations = Annotations {
+            entities,
+            roles,
+            facts: Vec::new(),
+        };
+        let record = record(&d, annotations);
+        (record.roles, record.entities)
     }
 
     /// The roles found, by names, and the entities after.
@@ -904,9 +881,10 @@ mod tests {
         let out = roles
             .iter()
             .map(|r| {
-                assert_eq!(&text[r.start..r.end], r.text);
+                let span: String = text.chars().skip(r.start).take(r.end - r.start).collect();
+                assert_eq!(span, r.text);
                 let person = entities.iter().find(|e| e.id == r.person).unwrap();
-                assert_eq!(person.label, PERSON);
+                assert_eq!(person.label, "PER");
                 (
                     name(&r.person),
                     r.title.clone(),
@@ -1025,12 +1003,12 @@ mod tests {
                 .collect()
         };
         // The people's clusters are entities.rs's seed test; here, what the roles point to.
-        assert_eq!(entity("Greater Manchester police").label, ORGANISATION);
+        assert_eq!(entity("Greater Manchester police").label, "ORG");
         assert_eq!(
             texts("Greater Manchester police"),
             ["Greater Manchester police", "Greater Manchester police"]
         );
-        assert_eq!(entity("Manchester Arena").label, PLACE);
+        assert_eq!(entity("Manchester Arena").label, "LOC");
         // "British" stays a demonym entity of its own and is no mention of Britain: the role
         // points to the country the text names elsewhere.
         assert_eq!(texts("Britain"), ["Britain", "Britain", "Britain"]);

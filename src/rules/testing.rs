@@ -1,6 +1,25 @@
 //! Test helpers: documents with mentions given by hand, as the model would find them.
 
 use crate::doc::{Doc, MentionSpan};
+use crate::input::InputDoc;
+use crate::output::{self, Found};
+use crate::record::Record;
+use crate::rules::Annotations;
+
+/// What the rules found in `doc`, as the record users read it: ids e1, e2, ..., code-point
+/// offsets, the rule names of `--explain`.
+pub fn record(doc: &Doc, annotations: Annotations) -> Record {
+    let input = InputDoc {
+        id: "test".into(),
+        text: doc.text.to_string(),
+        ..InputDoc::default()
+    };
+    let found = Found::Rules {
+        annotations,
+        explain: true,
+    };
+    output::record(input, found, Vec::new())
+}
 
 /// The document for `text` with a mention at every whole-word occurrence of each `(surface,
 /// label)`, earlier entries first: list "Salman Abedi" before "Abedi" so that the longer name

@@ -73,6 +73,20 @@ pub enum FactKind {
     Date,
 }
 
+impl FactKind {
+    /// The kind as records write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::Count => "count",
+            FactKind::Age => "age",
+            FactKind::Money => "money",
+            FactKind::Percent => "percent",
+            FactKind::Quantity => "quantity",
+            FactKind::Date => "date",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approx {

@@ -76,7 +76,8 @@ pub fn task(record: &Record) -> Value {
         let mut labels = json!({"id": id, "from_name": "label", "to_name": "text",
                                 "type": "labels", "value": value});
         if let Some(score) = score {
-            labels["score"] = json!(score);
+            // Four decimals, as records write scores.
+            labels["score"] = json!((f64::from(score) * 1e4).round() / 1e4);
         }
         result.push(labels);
         if !attributes.is_empty() {

@@ -1,6 +1,7 @@
 //! `factx convert` and `factx extract --format`: each format read by its consumer's own reader
 //! (spaCy's DocBin, pyarrow and DuckDB, the training scripts' `read_conll`, a strict brat
-//! parser, Label Studio's documented task format), and round trips through the annotation
+//! parser, label-studio-sdk's validation against the documented labeling config, and Label
+//! Studio's task format with UTF-16 offsets), and round trips through the annotation
 //! tools back to gold records, on documents with non-ASCII and astral text.
 
 mod common;
@@ -207,6 +208,15 @@ fn label_studio_tasks_follow_the_task_format_with_utf16_offsets() {
 }
 
 #[test]
+fn label_studio_tasks_validate_against_the_documented_config() {
+    each_fixture(|fixture, dir| {
+        let tasks = dir.join("tasks.json");
+        convert(fixture, "labelstudio", &tasks);
+        run_python_check("check_labelstudio.py", fixture, &tasks);
+    });
+}
+
+#[test]
 fn docbin_reads_in_spacy() {
     each_fixture(|fixture, dir| {
         let docbin = dir.join("docs.spacy");
@@ -402,7 +412,7 @@ fn corrected_annotations_that_do_not_fit_their_text_are_errors() {
     let out = factx(&["convert", "--from", "labelstudio", tasks.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("task 7: region \"a\": value.start 1 is inside a character"),
+        stderr.contains("task \"7\": region \"a\": value.start 1 is inside a character"),
         "{stderr}"
     );
     // A role without the person it is about.

@@ -12,8 +12,8 @@
 //! - `*` lines: `Coref` groups the mentions of one entity.
 
 use super::gold::{self, Link, Span, FACT_KINDS, ROLE_LABEL};
-use super::{anchor_mention, default_name, CodePoints, RecordWriter};
-use crate::record::{Fact, Record};
+use super::{anchor_mention, default_name, fact_fields, CodePoints, RecordWriter};
+use crate::record::Record;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -181,32 +181,11 @@ pub fn ann(record: &Record) -> Result<String> {
             fact.kind.as_str(),
             fact.start,
             fact.end,
-            fact_note(fact),
+            fact_fields(fact),
         )?;
         relation(&mut out, "About", t, &fact.entity, fact.start, fact.end)?;
     }
     Ok(out)
-}
-
-/// A fact's fields that its type and span do not give, as the record writes them.
-fn fact_note(fact: &Fact) -> Map<String, Value> {
-    let mut fields = match serde_json::to_value(fact) {
-        Ok(Value::Object(fields)) => fields,
-        _ => Map::new(),
-    };
-    // Rule names say how factx found a fact; they are not part of an annotation.
-    for field in [
-        "kind",
-        "start",
-        "end",
-        "text",
-        "entity",
-        "rule",
-        "entity_rule",
-    ] {
-        fields.shift_remove(field);
-    }
-    fields
 }
 
 impl RecordWriter for BratWriter {

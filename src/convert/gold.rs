@@ -134,9 +134,8 @@ fn entities(mut mentions: Vec<Span>, links: &[Link]) -> (Vec<Entity>, HashMap<St
     let mut names: Vec<Option<String>> = Vec::new();
     let mut entity_at_root: HashMap<usize, usize> = HashMap::new();
     let mut entity_of = HashMap::new();
-    for i in 0..mentions.len() {
+    for (i, m) in mentions.iter().enumerate() {
         let r = root(&mut parent, i);
-        let m = &mentions[i];
         let e = *entity_at_root.entry(r).or_insert_with(|| {
             entities.push(Entity {
                 id: format!("e{}", entities.len() + 1),

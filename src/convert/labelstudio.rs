@@ -13,8 +13,8 @@
 //! from a fact to the entity it is about.
 
 use super::gold::{self, Link, Span, ROLE_LABEL};
-use super::{anchor_mention, default_name, CodePoints, RecordWriter};
-use crate::record::{Fact, Record};
+use super::{anchor_mention, default_name, fact_fields, CodePoints, RecordWriter};
+use crate::record::Record;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -147,7 +147,7 @@ pub fn task(record: &Record) -> Value {
             fact.end,
             &fact.text,
             None,
-            fact_attributes(fact),
+            fact_fields(fact),
         );
         link(&id, &fact.entity, fact.start, fact.end, "about");
     }
@@ -159,27 +159,6 @@ pub fn task(record: &Record) -> Value {
         "data": {"text": record.text, "factx_id": record.id, "date": record.date, "meta": record.meta},
         "predictions": [{"model_version": concat!("factx ", env!("CARGO_PKG_VERSION")), "result": result}],
     })
-}
-
-/// A fact's fields that are not its span, kind or entity, as the record writes them.
-fn fact_attributes(fact: &Fact) -> Map<String, Value> {
-    let mut fields = match serde_json::to_value(fact) {
-        Ok(Value::Object(fields)) => fields,
-        _ => Map::new(),
-    };
-    // Rule names say how factx found a fact; they are not part of an annotation.
-    for span_field in [
-        "kind",
-        "start",
-        "end",
-        "text",
-        "entity",
-        "rule",
-        "entity_rule",
-    ] {
-        fields.shift_remove(span_field);
-    }
-    fields
 }
 
 impl<W: Write> RecordWriter for TaskWriter<W> {
@@ -217,31 +196,28 @@ pub fn read(path: &Path) -> Result<Vec<Record>> {
         .iter()
         .enumerate()
         .map(|(i, task)| {
-            let name = task_name(task, i);
-            record(task, &name).with_context(|| format!("{}: task {name}", path.display()))
+            let id = record_id(task, i);
+            record(task, id.clone()).with_context(|| format!("{}: task {id:?}", path.display()))
         })
         .collect()
 }
 
-fn task_name(task: &Value, index: usize) -> String {
+/// The id of a task's record: the one factx wrote in `data.factx_id`, else Label Studio's
+/// task id, else the task's place in the file.
+fn record_id(task: &Value, index: usize) -> String {
     match (&task["data"]["factx_id"], &task["id"]) {
-        (Value::String(id), _) => format!("{id:?}"),
-        (_, Value::Number(id)) => format!("{id}"),
-        _ => format!("#{}", index + 1),
+        (Value::String(id), _) => id.clone(),
+        (_, Value::Number(id)) => id.to_string(),
+        _ => format!("task {}", index + 1),
     }
 }
 
-fn record(task: &Value, name: &str) -> Result<Record> {
+fn record(task: &Value, id: String) -> Result<Record> {
     let data = &task["data"];
     let text = data["text"]
         .as_str()
         .context("data.text is missing or not a string")?
         .to_string();
-    let id = match (&data["factx_id"], &task["id"]) {
-        (Value::String(id), _) => id.clone(),
-        (_, Value::Number(n)) => n.to_string(),
-        _ => name.to_string(),
-    };
     let annotations = task["annotations"]
         .as_array()
         .map(Vec::as_slice)

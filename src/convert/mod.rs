@@ -14,8 +14,9 @@ pub mod spacy;
 
 use crate::doc::split_words;
 use crate::output::JsonlWriter;
-use crate::record::{Entity, Record};
+use crate::record::{Entity, Fact, Record};
 use anyhow::{bail, Context, Result};
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -297,6 +298,28 @@ pub fn default_name(entity_mentions: &[crate::record::Mention]) -> Option<&str> 
         .rev()
         .max_by_key(|m| m.text.chars().count())
         .map(|m| m.text.as_str())
+}
+
+/// A fact's fields other than its kind, span and entity, which formats hold otherwise, and its
+/// rule names, which say how factx found it and are no part of an annotation: `value`,
+/// `approx`, `from`, `unit`, `predicate`, `vague`, as the record writes them.
+pub fn fact_fields(fact: &Fact) -> Map<String, Value> {
+    let mut fields = match serde_json::to_value(fact) {
+        Ok(Value::Object(fields)) => fields,
+        _ => Map::new(),
+    };
+    for held_elsewhere in [
+        "kind",
+        "start",
+        "end",
+        "text",
+        "entity",
+        "rule",
+        "entity_rule",
+    ] {
+        fields.shift_remove(held_elsewhere);
+    }
+    fields
 }
 
 /// The mention of `entity` a span points to: the first one inside `start..end`, else the

@@ -191,16 +191,23 @@ impl RecordWriter for DocBinWriter {
             }
         }
         // Span groups: the (token start, token end, char start, char end) of each span.
-        let token_span = |start: usize, end: usize| -> Result<(i32, i32, i32, i32)> {
+        let group_span = |kb_id: u64, label: u64, start: usize, end: usize| -> Result<GroupSpan> {
             let (first, end_token) = token_range(start, end)?;
             let int = |v: usize| i32::try_from(v).context("offset too large for spaCy");
-            Ok((int(first)?, int(end_token)?, int(start)?, int(end)?))
+            Ok(GroupSpan {
+                kb_id,
+                label,
+                start: int(first)?,
+                end: int(end_token)?,
+                start_char: int(start)?,
+                end_char: int(end)?,
+            })
         };
         let mut roles = Vec::new();
-        let mut role_fields = Vec::new();
+        let mut roles_fields = Vec::new();
         for role in &record.roles {
             let (label, kb_id) = (self.string(&role.title), self.string(&role.person));
-            roles.push((kb_id, label, token_span(role.start, role.end)?));
+            roles.push(group_span(kb_id, label, role.start, role.end)?);
             let mut fields = serde_json::to_value(role)?
                 .as_object()
                 .cloned()
@@ -208,34 +215,19 @@ impl RecordWriter for DocBinWriter {
             for span_field in ["title", "person", "start", "end", "text", "rule"] {
                 fields.shift_remove(span_field);
             }
-            role_fields.push(Value::Object(fields));
+            roles_fields.push(Value::Object(fields));
         }
         let mut facts = Vec::new();
-        let mut fact_fields = Vec::new();
+        let mut facts_fields = Vec::new();
         for fact in &record.facts {
             let label = self.string(fact.kind.as_str());
             let kb_id = self.string(fact.entity.as_deref().unwrap_or_default());
-            facts.push((kb_id, label, token_span(fact.start, fact.end)?));
-            let mut fields = serde_json::to_value(fact)?
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            for span_field in [
-                "kind",
-                "entity",
-                "start",
-                "end",
-                "text",
-                "rule",
-                "entity_rule",
-            ] {
-                fields.shift_remove(span_field);
-            }
-            fact_fields.push(Value::Object(fields));
+            facts.push(group_span(kb_id, label, fact.start, fact.end)?);
+            facts_fields.push(Value::Object(super::fact_fields(fact)));
         }
         let groups = [
-            span_group("roles", &roles, role_fields)?,
-            span_group("facts", &facts, fact_fields)?,
+            span_group("roles", &roles, roles_fields)?,
+            span_group("facts", &facts, facts_fields)?,
         ];
         // SpanGroups.to_bytes: a map of each group's bytes to the keys it is stored under.
         let mut span_groups = Vec::new();
@@ -338,11 +330,21 @@ impl DocBinWriter {
     }
 }
 
+/// A span of a span group: string ids, token range, code-point range.
+struct GroupSpan {
+    kb_id: u64,
+    label: u64,
+    start: i32,
+    end: i32,
+    start_char: i32,
+    end_char: i32,
+}
+
 /// SpanGroup.to_bytes of a group: its name, attrs and each span packed as struct ">QQQllll"
 /// (id, kb_id, label, start, end, start_char, end_char).
 fn span_group(
     name: &'static str,
-    spans: &[(u64, u64, (i32, i32, i32, i32))],
+    spans: &[GroupSpan],
     fields: Vec<Value>,
 ) -> Result<(&'static str, Vec<u8>)> {
     use rmp::encode::*;
@@ -357,12 +359,13 @@ fn span_group(
         write_value(&mut out, &Value::Object(attrs))?;
         write_str(&mut out, "spans")?;
         write_array_len(&mut out, spans.len() as u32)?;
-        for &(kb_id, label, (start, end, start_char, end_char)) in spans {
+        for span in spans {
             let mut packed = Vec::with_capacity(40);
-            for v in [0, kb_id, label] {
+            // The span's own id stays 0 (none).
+            for v in [0, span.kb_id, span.label] {
                 packed.extend(v.to_be_bytes());
             }
-            for v in [start, end, start_char, end_char] {
+            for v in [span.start, span.end, span.start_char, span.end_char] {
                 packed.extend(v.to_be_bytes());
             }
             write_bin(&mut out, &packed)?;

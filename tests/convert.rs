@@ -216,6 +216,7 @@ fn label_studio_tasks_validate_against_the_documented_config() {
     });
 }
 
+/// Everything but entity names, scores and errors, which a DocBin does not hold.
 #[test]
 fn docbin_reads_in_spacy() {
     each_fixture(|fixture, dir| {
@@ -225,6 +226,7 @@ fn docbin_reads_in_spacy() {
     });
 }
 
+/// Every field of every record.
 #[test]
 fn parquet_reads_in_pyarrow_and_duckdb() {
     each_fixture(|fixture, dir| {
@@ -234,6 +236,7 @@ fn parquet_reads_in_pyarrow_and_duckdb() {
     });
 }
 
+/// Mentions and labels: CoNLL holds no clusters, roles, facts, ids or whitespace.
 #[test]
 fn conll_reads_in_the_training_reader() {
     each_fixture(|fixture, dir| {

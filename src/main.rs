@@ -298,8 +298,9 @@ fn extract(args: ExtractArgs) -> Result<()> {
     if args.format != Format::Jsonl && args.resume {
         anyhow::bail!("--resume continues JSONL output only (--format jsonl)");
     }
+    // Before the model loads: a run that cannot write its output should not start.
     if !args.format.streams() && args.output.is_none() {
-        anyhow::bail!("--format {:?} writes files: give -o OUT", args.format);
+        anyhow::bail!("{} output is files: give -o OUT", args.format.name());
     }
     let sources = input::sources(&args.inputs)?;
     let options = Options {
@@ -428,11 +429,12 @@ fn extract(args: ExtractArgs) -> Result<()> {
     };
     if let Some((how, status)) = signal {
         let resume = match &args.output {
-            Some(path) => format!(
+            Some(path) if args.format == Format::Jsonl => format!(
                 "{} complete records in {}; the same command with --resume continues",
                 done + docs as usize,
                 path.display()
             ),
+            Some(path) => format!("{docs} records written to {}", path.display()),
             None => format!("{docs} records written"),
         };
         eprintln!("factx: {how}: {resume}");

@@ -43,6 +43,13 @@ impl Format {
     pub fn streams(self) -> bool {
         matches!(self, Format::Jsonl | Format::Conll | Format::Labelstudio)
     }
+
+    /// The name the command line gives the format.
+    pub fn name(self) -> String {
+        use clap::ValueEnum;
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
 }
 
 /// A format corrected annotations can be read back from.
@@ -87,9 +94,7 @@ pub fn writer(format: Format, out: Option<&Path>) -> Result<Box<dyn RecordWriter
         })
     };
     let buffered = |w: Box<dyn Write>| std::io::BufWriter::with_capacity(1 << 16, w);
-    let path = || {
-        out.with_context(|| format!("--format {format:?} writes files: give -o OUT").to_lowercase())
-    };
+    let path = || out.with_context(|| format!("{} output is files: give -o OUT", format.name()));
     Ok(match format {
         Format::Jsonl => Box::new(JsonlWriter::new(buffered(stream()?))),
         Format::Conll => Box::new(conll::ConllWriter::new(buffered(stream()?))),

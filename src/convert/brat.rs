@@ -104,26 +104,60 @@ fn fragments(chars: &CodePoints, start: usize, end: usize) -> Result<(String, St
     Ok((offsets.join(";"), texts.join(" ")))
 }
 
+/// A `.ann` file being written, numbering its annotations.
+struct Ann<'a> {
+    chars: CodePoints<'a>,
+    out: String,
+    spans: usize,
+    relations: usize,
+    notes: usize,
+}
+
+impl Ann<'_> {
+    /// A `T` line, and a note with `note` when there is something to say; the span's number.
+    fn span(
+        &mut self,
+        typ: &str,
+        start: usize,
+        end: usize,
+        note: Map<String, Value>,
+    ) -> Result<usize> {
+        self.spans += 1;
+        let t = self.spans;
+        let (offsets, text) = fragments(&self.chars, start, end)?;
+        writeln!(self.out, "T{t}\t{typ} {offsets}\t{text}")?;
+        if !note.is_empty() {
+            self.notes += 1;
+            writeln!(
+                self.out,
+                "#{}\tAnnotatorNotes T{t}\t{}",
+                self.notes,
+                Value::Object(note)
+            )?;
+        }
+        Ok(t)
+    }
+
+    fn relation(&mut self, typ: &str, from: usize, to: usize) -> Result<()> {
+        self.relations += 1;
+        writeln!(
+            self.out,
+            "R{}\t{typ} Arg1:T{from} Arg2:T{to}",
+            self.relations
+        )?;
+        Ok(())
+    }
+}
+
 /// The `.ann` of one record.
 pub fn ann(record: &Record) -> Result<String> {
-    let chars = CodePoints::new(&record.text);
-    let mut out = String::new();
-    let (mut t, mut r, mut notes) = (0, 0, 0);
-    let mut span =
-        |out: &mut String, typ: &str, start, end, note: Map<String, Value>| -> Result<usize> {
-            t += 1;
-            let (offsets, text) = fragments(&chars, start, end)?;
-            writeln!(out, "T{t}\t{typ} {offsets}\t{text}")?;
-            if !note.is_empty() {
-                notes += 1;
-                writeln!(
-                    out,
-                    "#{notes}\tAnnotatorNotes T{t}\t{}",
-                    Value::Object(note)
-                )?;
-            }
-            Ok(t)
-        };
+    let mut ann = Ann {
+        chars: CodePoints::new(&record.text),
+        out: String::new(),
+        spans: 0,
+        relations: 0,
+        notes: 0,
+    };
     // T number of each mention, by entity and mention index.
     let mut mention_t: Vec<Vec<usize>> = Vec::new();
     for entity in &record.entities {
@@ -134,29 +168,19 @@ pub fn ann(record: &Record) -> Result<String> {
             if m == 0 && default_name(&entity.mentions) != Some(entity.name.as_str()) {
                 note.insert("name".into(), json!(entity.name));
             }
-            ts.push(span(&mut out, typ, mention.start, mention.end, note)?);
+            ts.push(ann.span(typ, mention.start, mention.end, note)?);
         }
         if ts.len() > 1 {
             let members: Vec<String> = ts.iter().map(|t| format!("T{t}")).collect();
-            writeln!(out, "*\tCoref {}", members.join(" "))?;
+            writeln!(ann.out, "*\tCoref {}", members.join(" "))?;
         }
         mention_t.push(ts);
     }
-    let mut relation = |out: &mut String,
-                        typ: &str,
-                        from: usize,
-                        entity: &Option<String>,
-                        start,
-                        end|
-     -> Result<()> {
-        if let Some((e, m)) = entity
-            .as_deref()
+    // The T of the mention of `entity` a role or fact points to.
+    let mention_of = |entity: Option<&str>, start, end| {
+        entity
             .and_then(|id| anchor_mention(record, id, start, end))
-        {
-            r += 1;
-            writeln!(out, "R{r}\t{typ} Arg1:T{from} Arg2:T{}", mention_t[e][m])?;
-        }
-        Ok(())
+            .map(|(e, m)| mention_t[e][m])
     };
     for role in &record.roles {
         let mut note = Map::new();
@@ -164,28 +188,21 @@ pub fn ann(record: &Record) -> Result<String> {
         if role.former {
             note.insert("former".into(), json!(true));
         }
-        let t = span(&mut out, ROLE_LABEL, role.start, role.end, note)?;
-        relation(
-            &mut out,
-            "Person",
-            t,
-            &Some(role.person.clone()),
-            role.start,
-            role.end,
-        )?;
-        relation(&mut out, "Org", t, &role.org, role.start, role.end)?;
+        let t = ann.span(ROLE_LABEL, role.start, role.end, note)?;
+        if let Some(person) = mention_of(Some(&role.person), role.start, role.end) {
+            ann.relation("Person", t, person)?;
+        }
+        if let Some(org) = mention_of(role.org.as_deref(), role.start, role.end) {
+            ann.relation("Org", t, org)?;
+        }
     }
     for fact in &record.facts {
-        let t = span(
-            &mut out,
-            fact.kind.as_str(),
-            fact.start,
-            fact.end,
-            fact_fields(fact),
-        )?;
-        relation(&mut out, "About", t, &fact.entity, fact.start, fact.end)?;
+        let t = ann.span(fact.kind.as_str(), fact.start, fact.end, fact_fields(fact))?;
+        if let Some(entity) = mention_of(fact.entity.as_deref(), fact.start, fact.end) {
+            ann.relation("About", t, entity)?;
+        }
     }
-    Ok(out)
+    Ok(ann.out)
 }
 
 impl RecordWriter for BratWriter {

@@ -59,36 +59,47 @@ fn mention_region_id(entity: usize, mention: usize) -> String {
     format!("e{}-m{}", entity + 1, mention + 1)
 }
 
-/// The Label Studio task of one record.
-pub fn task(record: &Record) -> Value {
-    let utf16 = Utf16Offsets::new(&record.text);
-    let mut result = Vec::new();
-    let span = |start: usize, end: usize, text: &str| json!({"start": utf16.of(start), "end": utf16.of(end), "text": text});
-    let mut region = |id: &str,
-                      label: &str,
-                      start,
-                      end,
-                      text: &str,
-                      score: Option<f32>,
-                      attributes: Map<String, Value>| {
-        let mut value = span(start, end, text);
-        value["labels"] = json!([label]);
-        let mut labels = json!({"id": id, "from_name": "label", "to_name": "text",
+/// A region of a task: a labelled span, and what its label cannot say.
+struct Region<'a> {
+    id: String,
+    label: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    score: Option<f32>,
+    attributes: Map<String, Value>,
+}
+
+impl Region<'_> {
+    /// The region's results: its label, and its attributes in the `attributes` text area.
+    fn results(self, utf16: &Utf16Offsets) -> Vec<Value> {
+        let span =
+            json!({"start": utf16.of(self.start), "end": utf16.of(self.end), "text": self.text});
+        let mut value = span.clone();
+        value["labels"] = json!([self.label]);
+        let mut labels = json!({"id": self.id, "from_name": "label", "to_name": "text",
                                 "type": "labels", "value": value});
-        if let Some(score) = score {
+        if let Some(score) = self.score {
             // Four decimals, as records write scores.
             labels["score"] = json!((f64::from(score) * 1e4).round() / 1e4);
         }
-        result.push(labels);
-        if !attributes.is_empty() {
-            let mut value = span(start, end, text);
-            value["text"] = json!([Value::Object(attributes).to_string()]);
-            result.push(
-                json!({"id": id, "from_name": "attributes", "to_name": "text",
-                               "type": "textarea", "value": value}),
+        let mut results = vec![labels];
+        if !self.attributes.is_empty() {
+            let mut value = span;
+            value["text"] = json!([Value::Object(self.attributes).to_string()]);
+            results.push(
+                json!({"id": self.id, "from_name": "attributes", "to_name": "text",
+                                "type": "textarea", "value": value}),
             );
         }
-    };
+        results
+    }
+}
+
+/// The Label Studio task of one record.
+pub fn task(record: &Record) -> Value {
+    let utf16 = Utf16Offsets::new(&record.text);
+    let mut regions = Vec::new();
     let mut relations = Vec::new();
     for (e, entity) in record.entities.iter().enumerate() {
         for (m, mention) in entity.mentions.iter().enumerate() {
@@ -96,26 +107,23 @@ pub fn task(record: &Record) -> Value {
             if m == 0 && default_name(&entity.mentions) != Some(entity.name.as_str()) {
                 attributes.insert("name".into(), json!(entity.name));
             }
-            let id = mention_region_id(e, m);
-            region(
-                &id,
-                &entity.label,
-                mention.start,
-                mention.end,
-                &mention.text,
-                Some(mention.score),
-                attributes,
-            );
             if m > 0 {
-                relations.push((id, mention_region_id(e, 0), "coref"));
+                relations.push((mention_region_id(e, m), mention_region_id(e, 0), "coref"));
             }
+            regions.push(Region {
+                id: mention_region_id(e, m),
+                label: &entity.label,
+                start: mention.start,
+                end: mention.end,
+                text: &mention.text,
+                score: Some(mention.score),
+                attributes,
+            });
         }
     }
-    let mut link = |from: &str, entity: &Option<String>, start, end, label| {
-        if let Some((e, m)) = entity
-            .as_deref()
-            .and_then(|entity| anchor_mention(record, entity, start, end))
-        {
+    // A relation from a role or fact region to a mention of `entity`.
+    let mut link = |from: &str, entity: Option<&str>, start, end, label| {
+        if let Some((e, m)) = entity.and_then(|entity| anchor_mention(record, entity, start, end)) {
             relations.push((from.to_string(), mention_region_id(e, m), label));
         }
     };
@@ -126,31 +134,35 @@ pub fn task(record: &Record) -> Value {
         if role.former {
             attributes.insert("former".into(), json!(true));
         }
-        region(
-            &id, ROLE_LABEL, role.start, role.end, &role.text, None, attributes,
-        );
-        link(
-            &id,
-            &Some(role.person.clone()),
-            role.start,
-            role.end,
-            "person",
-        );
-        link(&id, &role.org, role.start, role.end, "org");
+        link(&id, Some(&role.person), role.start, role.end, "person");
+        link(&id, role.org.as_deref(), role.start, role.end, "org");
+        regions.push(Region {
+            id,
+            label: ROLE_LABEL,
+            start: role.start,
+            end: role.end,
+            text: &role.text,
+            score: None,
+            attributes,
+        });
     }
     for (i, fact) in record.facts.iter().enumerate() {
         let id = format!("fact{}", i + 1);
-        region(
-            &id,
-            fact.kind.as_str(),
-            fact.start,
-            fact.end,
-            &fact.text,
-            None,
-            fact_fields(fact),
-        );
-        link(&id, &fact.entity, fact.start, fact.end, "about");
+        link(&id, fact.entity.as_deref(), fact.start, fact.end, "about");
+        regions.push(Region {
+            id,
+            label: fact.kind.as_str(),
+            start: fact.start,
+            end: fact.end,
+            text: &fact.text,
+            score: None,
+            attributes: fact_fields(fact),
+        });
     }
+    let mut result: Vec<Value> = regions
+        .into_iter()
+        .flat_map(|r| r.results(&utf16))
+        .collect();
     for (from, to, label) in relations {
         result.push(json!({"from_id": from, "to_id": to, "type": "relation",
                            "direction": "right", "labels": [label]}));

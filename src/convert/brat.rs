@@ -59,7 +59,7 @@ impl BratWriter {
         }
         let mut name = safe.clone();
         let mut n = 1;
-        while !self.names.insert(name.to_lowercase()) || name.eq_ignore_ascii_case("annotation") {
+        while !self.names.insert(name.to_lowercase()) {
             n += 1;
             name = format!("{safe}-{n}");
         }

@@ -21,7 +21,7 @@ impl<W: Write> ConllWriter<W> {
 }
 
 /// The record's sentences as lines of `token tag`, BIO tags from its mentions.
-pub fn sentences_with_tags(record: &Record) -> Result<Vec<Vec<(String, String)>>> {
+fn sentences_with_tags(record: &Record) -> Result<Vec<Vec<(String, String)>>> {
     let chars = CodePoints::new(&record.text);
     let mentions = mentions_in_order(record)?;
     let doc = Doc::from_text(&record.text, None, Vec::new());
@@ -46,15 +46,12 @@ pub fn sentences_with_tags(record: &Record) -> Result<Vec<Vec<(String, String)>>
         let sentence = sentence_starts
             .partition_point(|&s| s <= token.start)
             .saturating_sub(1);
-        if sentence != current || sentences.is_empty() {
-            sentences.push(Vec::new());
-            current = sentence;
-        }
         let text = chars.slice(token.start, token.end).unwrap_or_default();
-        sentences
-            .last_mut()
-            .expect("pushed above")
-            .push((text.to_string(), tag));
+        match sentences.last_mut() {
+            Some(last) if sentence == current => last.push((text.to_string(), tag)),
+            _ => sentences.push(vec![(text.to_string(), tag)]),
+        }
+        current = sentence;
     }
     Ok(sentences)
 }

@@ -300,7 +300,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
     }
     // Before the model loads: a run that cannot write its output should not start.
     if !args.format.streams() && args.output.is_none() {
-        anyhow::bail!("{} output is files: give -o OUT", args.format.name());
+        anyhow::bail!("{} cannot go to stdout: give -o OUT", args.format.name());
     }
     let sources = input::sources(&args.inputs)?;
     let options = Options {

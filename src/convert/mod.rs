@@ -55,7 +55,9 @@ impl Format {
 /// A format corrected annotations can be read back from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Source {
+    /// Label Studio's JSON export: tasks with their annotations (or predictions).
     Labelstudio,
+    /// A brat directory: NAME.txt + NAME.ann (+ NAME.json as factx writes it).
     Brat,
 }
 
@@ -94,7 +96,8 @@ pub fn writer(format: Format, out: Option<&Path>) -> Result<Box<dyn RecordWriter
         })
     };
     let buffered = |w: Box<dyn Write>| std::io::BufWriter::with_capacity(1 << 16, w);
-    let path = || out.with_context(|| format!("{} output is files: give -o OUT", format.name()));
+    let path =
+        || out.with_context(|| format!("{} cannot go to stdout: give -o OUT", format.name()));
     Ok(match format {
         Format::Jsonl => Box::new(JsonlWriter::new(buffered(stream()?))),
         Format::Conll => Box::new(conll::ConllWriter::new(buffered(stream()?))),

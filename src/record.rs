@@ -99,6 +99,20 @@ pub enum Approx {
     About,
 }
 
+impl Approx {
+    /// The qualifier as records write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approx::Exact => "exact",
+            Approx::AtLeast => "at_least",
+            Approx::MoreThan => "more_than",
+            Approx::AtMost => "at_most",
+            Approx::LessThan => "less_than",
+            Approx::About => "about",
+        }
+    }
+}
+
 /// A fact's value: a number for counts, ages, money, percentages and quantities; an ISO date
 /// string ("2017-05-22", "2007-07") for dates.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -1,5 +1,6 @@
 //! factx: documents → windows → logits → mentions → entities/roles/facts → records.
 
+pub mod convert;
 pub mod decode;
 pub mod doc;
 pub mod eval;

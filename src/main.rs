@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use factx::convert::{self, Format, RecordWriter, Source};
 use factx::eval::{self, conll};
 use factx::input::{self, ReadOptions};
 use factx::job::{self, RunIdentity};
@@ -32,6 +33,9 @@ enum Command {
     Eval(EvalArgs),
     /// List the named rules, stage by stage in the order they run, with an example of each.
     Rules,
+    /// Convert records to another format (--to), or corrected annotations back to gold
+    /// records (--from); docs/CONVERT.md.
+    Convert(ConvertArgs),
 }
 
 #[derive(Args)]
@@ -60,9 +64,12 @@ struct ExtractArgs {
     /// JSONL files (`id`, `text`, optional `date`), .txt files, directories, or `-` for JSONL on stdin.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Output file (default: stdout).
+    /// Output file (default: stdout); a directory for --format brat.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Output format (docs/CONVERT.md); brat, spacy and parquet need -o.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
     /// No progress bar and no per-document error lines on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -86,6 +93,22 @@ struct ExtractArgs {
     resume: bool,
     #[command(flatten)]
     model: ModelArgs,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("direction").required(true).args(["to", "from"])))]
+struct ConvertArgs {
+    /// Records (JSONL) with --to; a Label Studio JSON export or a brat directory with --from.
+    input: PathBuf,
+    /// Write the records in this format.
+    #[arg(long, value_enum)]
+    to: Option<Format>,
+    /// Read annotations in this format and write gold records (JSONL).
+    #[arg(long, value_enum)]
+    from: Option<Source>,
+    /// Output file, or directory for brat (default: stdout, for the formats that stream).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -131,6 +154,7 @@ fn main() {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => eval(args),
         Command::Rules => list_rules(),
+        Command::Convert(args) => convert(args),
     };
     if let Err(e) = result {
         // `factx extract ... | head`: the reader has all it wants, a normal stop (ripgrep's
@@ -261,7 +285,23 @@ fn load_pipeline(args: &ModelArgs, options: Options) -> Result<Pipeline> {
     Ok(pipeline)
 }
 
+fn convert(args: ConvertArgs) -> Result<()> {
+    let out = args.output.as_deref();
+    match (args.to, args.from) {
+        (Some(format), _) => convert::convert_records(&args.input, format, out),
+        (None, Some(source)) => convert::convert_to_gold(&args.input, source, out),
+        (None, None) => unreachable!("clap requires --to or --from"),
+    }
+}
+
 fn extract(args: ExtractArgs) -> Result<()> {
+    if args.format != Format::Jsonl && args.resume {
+        anyhow::bail!("--resume continues JSONL output only (--format jsonl)");
+    }
+    // Before the model loads: a run that cannot write its output should not start.
+    if !args.format.streams() && args.output.is_none() {
+        anyhow::bail!("{} cannot go to stdout: give -o OUT", args.format.name());
+    }
     let sources = input::sources(&args.inputs)?;
     let options = Options {
         explain: args.explain,
@@ -270,8 +310,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let mut pipeline = load_pipeline(&args.model, options)?;
     // Records already in OUT, from the run this one resumes.
     let mut done = 0;
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => {
+    let mut writer: Box<dyn RecordWriter> = match (&args.output, args.format) {
+        (Some(path), Format::Jsonl) => {
             let identity = RunIdentity {
                 factx: env!("CARGO_PKG_VERSION").into(),
                 inputs: args.inputs.clone(),
@@ -295,13 +335,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
                 .open(path)
                 .with_context(|| format!("{}: cannot create", path.display()))?;
             job::write_identity(path, &identity)?;
-            Box::new(file)
+            Box::new(JsonlWriter::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                file,
+            )))
         }
-        None => Box::new(std::io::stdout().lock()),
+        (output, format) => convert::writer(format, output.as_deref())?,
     };
-    // Each record reaches a file whole and at once, so a kill loses only the work in flight.
-    let flush_each = args.output.is_some();
-    let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    // Each JSONL record reaches a file whole and at once, so a kill loses only the work in
+    // flight (and --resume continues from there).
+    let flush_each = args.output.is_some() && args.format == Format::Jsonl;
     // SIGINT, SIGTERM: stop reading, write what is complete, say how to resume.
     let (interrupted, terminated) = (
         Arc::new(AtomicBool::new(false)),
@@ -386,11 +429,12 @@ fn extract(args: ExtractArgs) -> Result<()> {
     };
     if let Some((how, status)) = signal {
         let resume = match &args.output {
-            Some(path) => format!(
+            Some(path) if args.format == Format::Jsonl => format!(
                 "{} complete records in {}; the same command with --resume continues",
                 done + docs as usize,
                 path.display()
             ),
+            Some(path) => format!("{docs} records written to {}", path.display()),
             None => format!("{docs} records written"),
         };
         eprintln!("factx: {how}: {resume}");

@@ -73,6 +73,20 @@ pub enum FactKind {
     Date,
 }
 
+impl FactKind {
+    /// The kind as records write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::Count => "count",
+            FactKind::Age => "age",
+            FactKind::Money => "money",
+            FactKind::Percent => "percent",
+            FactKind::Quantity => "quantity",
+            FactKind::Date => "date",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approx {
@@ -83,6 +97,20 @@ pub enum Approx {
     AtMost,
     LessThan,
     About,
+}
+
+impl Approx {
+    /// The qualifier as records write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approx::Exact => "exact",
+            Approx::AtLeast => "at_least",
+            Approx::MoreThan => "more_than",
+            Approx::AtMost => "at_most",
+            Approx::LessThan => "less_than",
+            Approx::About => "about",
+        }
+    }
 }
 
 /// A fact's value: a number for counts, ages, money, percentages and quantities; an ISO date

@@ -42,3 +42,20 @@ pub fn pipeline(model: &std::path::Path, batch_size: usize) -> Pipeline {
 pub fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
+
+/// The Python of the virtual environment scripts/test builds (`.cache/test-venv`), with the
+/// readers the converters' outputs are checked by (spaCy, pyarrow, DuckDB). `None` when the
+/// venv is absent (a bare `cargo test`): the caller says so and skips. Under scripts/test it
+/// is always there, and a package missing from it fails the test.
+pub fn test_python() -> Option<PathBuf> {
+    let python = repo_path(".cache/test-venv/bin/python");
+    if python.is_file() {
+        Some(python)
+    } else {
+        eprintln!(
+            "skipped: {} is absent; scripts/test creates it with the readers this test needs",
+            python.display()
+        );
+        None
+    }
+}

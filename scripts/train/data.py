@@ -117,6 +117,33 @@ def _cont(tag):
     return "I-" + tag[2:] if tag.startswith("B-") else tag
 
 
+def pack_windows(sent_ranges, is_word_start, max_len):
+    """Sub-token ranges of the windows: whole sentences packed greedily up to max_len - 2
+    sub-tokens; a longer sentence is cut at word starts (as the runtime packs them)."""
+    cap = max_len - 2
+    pieces = []
+    for a, b in sent_ranges:
+        while b - a > cap:
+            cut = a + cap
+            while cut > a + 1 and not is_word_start[cut]:
+                cut -= 1
+            if cut == a + 1:
+                cut = a + cap
+            pieces.append((a, cut)); a = cut
+        pieces.append((a, b))
+    windows, cur = [], None
+    for a, b in pieces:
+        if cur is not None and b - cur[0] <= cap:
+            cur = (cur[0], b)
+        else:
+            if cur is not None:
+                windows.append(cur)
+            cur = (a, b)
+    if cur is not None:
+        windows.append(cur)
+    return windows
+
+
 def encode_doc(tokenizer, doc, maps, max_len=256, with_labels=True):
     """Tokenise one document as raw text and pack into windows.
 
@@ -160,30 +187,7 @@ def encode_doc(tokenizer, doc, maps, max_len=256, with_labels=True):
     for i in range(1, n + 1):
         if i == n or sent_of_tok[tok_idx[i]] != sent_of_tok[tok_idx[i - 1]]:
             sent_ranges.append((start, i)); start = i
-    # pieces: sentences, long sentences split at word starts
-    cap = max_len - 2
-    pieces = []
-    for a, b in sent_ranges:
-        while b - a > cap:
-            cut = a + cap
-            while cut > a + 1 and not is_word_start[cut]:
-                cut -= 1
-            if cut == a + 1:
-                cut = a + cap
-            pieces.append((a, cut)); a = cut
-        pieces.append((a, b))
-    # greedy packing of consecutive pieces
-    windows_ranges = []
-    cur = None
-    for a, b in pieces:
-        if cur is not None and b - cur[0] <= cap:
-            cur = (cur[0], b)
-        else:
-            if cur is not None:
-                windows_ranges.append(cur)
-            cur = (a, b)
-    if cur is not None:
-        windows_ranges.append(cur)
+    windows_ranges = pack_windows(sent_ranges, is_word_start, max_len)
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
     windows = []
     wi = 0

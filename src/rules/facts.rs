@@ -717,7 +717,7 @@ impl Ctx<'_, '_> {
     fn age(&self, q: &Quantity, rule: &'static str) -> Fact {
         let mut f = self.number_fact(q, rule);
         f.approx = Approx::Exact;
-        f.unit = Some("year".into());
+        f.unit = Some(q.unit.clone().unwrap_or_else(|| "year".into()));
         self.tie(&mut f, AGE_TIES, &Claim::of(q, None));
         f
     }

@@ -784,17 +784,18 @@ struct Reading {
 /// decides.
 #[rustfmt::skip]
 const READINGS: &[Reading] = &[
+    Reading { name: "number-in-url", example: "https://www.test.com/search?q=30%25%2020 (no amount)", read: |n, _| in_url(n.t, n.i) },
     Reading { name: "number-name", example: "Article 2, Euro 2004, Ocean's Twelve, one in four (no amount)", read: name_or_proportion },
     Reading { name: "number-glued-unit", example: "100km, 50p (1st, 2.15pm, 1990s: no amount)", read: glued_unit },
     Reading { name: "number-clock-or-ordinal", example: "10 am, 9 a.m., 1400 GMT (no amount)", read: |n, _| clock_or_ordinal(n) },
     Reading { name: "number-currency-symbol", example: "£1.8m, US$5", read: |n, q| n.currency.map_or(Verdict::Pass, |cur| money(q.clone(), cur, n.core.last).into()) },
     Reading { name: "number-percent", example: "15%, 15 per cent, 2 percentage points", read: percent },
     Reading { name: "number-range-floor", example: "the 20 of 20-25% (its kind comes from 25%)", read: range_floor },
-    Reading { name: "number-years-old", example: "a 26-year-old man, 44 years old", read: years_old },
+    Reading { name: "number-years-old", example: "a 26-year-old man, 44 years old, ten months old, 6 weeks of age", read: years_old },
     Reading { name: "number-hyphen-unit", example: "a two-day sale, a 10-year deal", read: hyphen_unit },
     Reading { name: "number-compound", example: "5-0, a one-off, three-quarters (no amount)", read: |n, _| if n.hyphen_after() { Verdict::Reject } else { Verdict::Pass } },
     Reading { name: "number-age-marker", example: "aged 44, at the age of 44, died at 62", read: age_marker },
-    Reading { name: "number-currency-word", example: "200 dinars, 200 Algerian dinars, millions of pounds", read: currency_word },
+    Reading { name: "number-currency-word", example: "200 dinars, 200 Algerian dinars, millions of pounds, 20 USD, 10 €", read: currency_word },
     Reading { name: "number-measure", example: "60 miles, three months", read: measure },
     Reading { name: "number-counted-noun", example: "45 banks, thousands of children, three million of the consoles", read: counted },
     Reading { name: "number-scaled", example: "32 million, thousands", read: scaled },
@@ -844,14 +845,12 @@ fn read_at(
         reading: "",
     };
 
-    // Left: currency symbol glued to the digits, a fraction ("a quarter of"), then a hedge.
+    // Left: a currency symbol before the digits, a fraction ("a quarter of"), then a hedge.
     let mut currency = None;
-    if !core.words && t.glued(i) {
-        if let Some((s, &cur)) = t.phrase_before(i, &CURRENCIES, 3) {
-            if !t.is_word(i - 1) {
-                currency = Some(cur);
-                q.first = s;
-            }
+    if !core.words && i > 0 {
+        if let Some((s, cur)) = symbol_before(t, i) {
+            currency = Some(cur);
+            q.first = s;
         }
     }
     if matches!(t.l(i), "a" | "an") {
@@ -888,6 +887,52 @@ fn read_at(
         }
     }
     None
+}
+
+/// The currency symbol right before the digits at `i`: glued ("£1.8m", "US$5"), or set apart
+/// by a space as tokenised corpora write it ("$ 14 million", "c $ 16.4 million", "hk $ 10.05
+/// billion"), its parts then read without their spaces; or an ISO code ("USD 200").
+/// (start token, currency)
+fn symbol_before(t: &Toks, i: usize) -> Option<(usize, &'static Currency)> {
+    if t.is_word(i - 1) {
+        // An ISO code: "USD 200", "EUR125".
+        let cur = *CURRENCIES.get(t.l(i - 1))?;
+        return (cur.iso.eq_ignore_ascii_case(t.l(i - 1))).then_some((i - 1, cur));
+    }
+    if t.glued(i) {
+        return t.phrase_before(i, &CURRENCIES, 3).map(|(s, &cur)| (s, cur));
+    }
+    (1..=2.min(i)).rev().find_map(|n| {
+        let written: String = (i - n..i).map(|k| t.l(k)).collect();
+        let cur = *CURRENCIES.get(&written)?;
+        // A spaced symbol's word part stands alone ("hk $", not the end of a word) and is no
+        // word of its own: "a $ 300 million contract" is not Australian, "music's $ 500
+        // million man" not Singaporean.
+        let word = i - n;
+        let own_word =
+            is_function_word(t.l(word)) || matches!(t.l(word.wrapping_sub(1)), "'" | "’");
+        (n == 1 || !(t.glued(word) || own_word)).then_some((word, cur))
+    })
+}
+
+/// Digits inside a web address or after a percent-encoding "%" ("%2020" is a space and "20"):
+/// no amount.
+fn in_url(t: &Toks, i: usize) -> Verdict {
+    let mut first = i;
+    while first > 0 && t.glued(first) {
+        first -= 1;
+    }
+    let mut last = i;
+    while t.glued(last + 1) {
+        last += 1;
+    }
+    let run = t.key(first, last + 1);
+    let encoded = i > 0 && t.l(i - 1) == "%" && t.glued(i);
+    if encoded || run.contains("://") || run.starts_with("www.") {
+        Verdict::Reject
+    } else {
+        Verdict::Pass
+    }
 }
 
 /// "Article 2", "Euro 2004", "Windows 95": a number naming a thing; "number 10", "page 3".
@@ -971,21 +1016,40 @@ fn range_floor(n: &Number, q: &Quantity) -> Verdict {
     }
 }
 
-/// Ages: "26-year-old man", "44 years old".
+/// Ages: "26-year-old man", "44 years old", "ninety five years of age"; in the unit they are
+/// given in, as docs/ANNOTATION.md has it (a thing's age is an age too): "ten months old",
+/// "6 weeks of age", "a 90 day old bill".
 fn years_old(n: &Number, q: &Quantity) -> Verdict {
     let (t, j) = (n.t, n.j);
-    let last = if n.hyphen_after() && matches!(t.key(j, j + 4).as_str(), "-year-old" | "-years-old")
-    {
+    let hyphenated = t.key(j, j + 4);
+    let compound = hyphenated
+        .strip_prefix('-')
+        .and_then(|k| k.strip_suffix("-old"))
+        .and_then(age_unit);
+    let (unit, last) = if let Some(unit) = compound.filter(|_| n.hyphen_after()) {
         if ageless(t, j + 4) {
             return Verdict::Reject;
         }
-        j + 3
-    } else if matches!(t.key(j, j + 2).as_str(), "years old" | "year old") {
-        j + 1
+        (unit, j + 3)
+    } else if let Some(unit) = age_unit(t.l(j)).filter(|_| t.l(j + 1) == "old") {
+        (unit, j + 1)
+    } else if let Some(unit) = age_unit(t.l(j)).filter(|_| t.key(j + 1, j + 3) == "of age") {
+        (unit, j + 2)
     } else {
         return Verdict::Pass;
     };
-    age(Quantity { last, ..q.clone() }).into()
+    age(Quantity { last, ..q.clone() }, unit).into()
+}
+
+/// The unit of an age given in `word`: "years" → "year".
+fn age_unit(word: &str) -> Option<&'static str> {
+    match word {
+        "year" | "years" => Some("year"),
+        "month" | "months" => Some("month"),
+        "week" | "weeks" => Some("week"),
+        "day" | "days" => Some("day"),
+        _ => None,
+    }
 }
 
 /// Compound measures: "a two-day sale".
@@ -1002,16 +1066,26 @@ fn hyphen_unit(n: &Number, q: &Quantity) -> Verdict {
 /// "aged 44", "at the age of 44", "died at 62", "aged eight and 18".
 fn age_marker(n: &Number, q: &Quantity) -> Verdict {
     if age_before(n.t, q.first, q.last, n.prev_age) {
-        age(q.clone()).into()
+        age(q.clone(), "year").into()
     } else {
         Verdict::Pass
     }
 }
 
-/// Money by word: "200 dinars", "400 yuan", "200 Algerian dinars", "millions of pounds".
+/// Money by word: "200 dinars", "400 yuan", "200 Algerian dinars", "millions of pounds"; or by
+/// a symbol or code after the number ("10 €", "20 USD").
 fn currency_word(n: &Number, q: &Quantity) -> Verdict {
     let t = n.t;
     let after_of = n.after_of();
+    // A symbol after the number, as some write it: "10 €", "125$"; not one that opens the
+    // next amount ("in 2004 £5m").
+    let opens_next = t.glued(after_of + 1) && t.is_num(after_of + 1);
+    if let Some(&cur) = CURRENCIES
+        .get(t.l(after_of))
+        .filter(|_| !t.is_word(after_of) && !opens_next)
+    {
+        return money(q.clone(), cur, after_of).into();
+    }
     for skip in 0..=2 {
         let at = after_of + skip;
         if !t.is_word(at) {
@@ -1104,11 +1178,13 @@ fn money(mut q: Quantity, cur: &Currency, last: usize) -> Option<Quantity> {
     finish(q, FactKind::Money, Some(cur.iso), last)
 }
 
-fn age(mut q: Quantity) -> Option<Quantity> {
+fn age(mut q: Quantity, unit: &str) -> Option<Quantity> {
     q.kind = FactKind::Age;
-    q.unit = Some("year".into());
-    // An age is a whole number of years a person can have.
-    (q.value.fract() == 0.0 && (0.0..=125.0).contains(&q.value) && !q.vague).then_some(q)
+    q.unit = Some(unit.into());
+    // An age is a whole number; in years, one a person can have ("the 500-year-old wall" is
+    // rather a thing's history than an age the fixtures count).
+    let possible = unit != "year" || (0.0..=125.0).contains(&q.value);
+    (q.value.fract() == 0.0 && q.value >= 0.0 && possible && !q.vague).then_some(q)
 }
 
 fn finish(mut q: Quantity, kind: FactKind, unit: Option<&str>, last: usize) -> Option<Quantity> {

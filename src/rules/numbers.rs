@@ -1097,7 +1097,13 @@ fn currency_word(n: &Number, q: &Quantity) -> Verdict {
                 break;
             }
             if skip == 0 {
-                return money(q.clone(), cur, end - 1).into();
+                let cents = |k| {
+                    let (unit_end, &part) = t.phrase_at(k, &CURRENCIES, 2)?;
+                    (part.iso == cur.iso && part.per < cur.per).then_some((part.per, unit_end - 1))
+                };
+                return money(q.clone(), cur, end - 1)
+                    .map(|q| smaller_part(t, q, cents))
+                    .into();
             }
             let qualifier = t.text[t.toks[after_of].start..t.toks[at].start].trim();
             let Some(iso) = currency_for_country(&t.key(at, end), qualifier) else {
@@ -1119,10 +1125,35 @@ fn measure(n: &Number, q: &Quantity) -> Verdict {
     if n.core.vague || (t.l(n.i) == "one" && t.l(j) == "day") {
         return Verdict::Pass;
     }
-    match t.phrase_at(j, &UNITS, 3) {
-        Some((end, &unit)) => finish(q.clone(), FactKind::Quantity, Some(unit), end - 1).into(),
-        None => Verdict::Pass,
+    let Some((end, &unit)) = t.phrase_at(j, &UNITS, 3) else {
+        return Verdict::Pass;
+    };
+    // "5 feet 2 inches": the inches are the feet's.
+    let inches = |k| {
+        let (unit_end, &part) = t.phrase_at(k, &UNITS, 1)?;
+        (unit == "foot" && part == "inch").then_some((1.0 / 12.0, unit_end - 1))
+    };
+    finish(q.clone(), FactKind::Quantity, Some(unit), end - 1)
+        .map(|q| smaller_part(t, q, inches))
+        .into()
+}
+
+/// An amount given in two units, the smaller after the larger ("3 dollars 50 cents",
+/// "thirteen dollars and forty-five cents", "5 feet 2 inches"): `part(k)` reads a smaller unit
+/// at token `k` as (its size in `q`'s unit, its last token).
+fn smaller_part(
+    t: &Toks,
+    mut q: Quantity,
+    part: impl Fn(usize) -> Option<(f64, usize)>,
+) -> Quantity {
+    let k = q.last + 1 + usize::from(t.l(q.last + 1) == "and");
+    if let Some((value, last)) = number_at(t, k) {
+        if let Some((size, unit_last)) = part(last + 1) {
+            q.value += value * size;
+            q.last = unit_last;
+        }
     }
+    q
 }
 
 /// Counted nouns, also through "of": "thousands of children", "three million of the consoles".

@@ -65,6 +65,7 @@ pub static FILES: &[DataFile] = data_files![
     ("role_adverbs.tsv", 1, 1),
     ("role_auxiliaries.tsv", 1, 1),
     ("sentence_openers.tsv", 1, 1),
+    ("size_adjectives.tsv", 1, 1),
     ("subject_breaks.tsv", 1, 1),
     ("succession_verbs.tsv", 1, 1),
     ("surname_prefixes.tsv", 1, 1),

@@ -356,6 +356,9 @@ static COUNTED: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(
     })
 });
 
+static SIZE_ADJECTIVES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("size_adjectives.tsv")));
+
 static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("function_words.tsv")));
 
@@ -785,6 +788,7 @@ struct Reading {
 #[rustfmt::skip]
 const READINGS: &[Reading] = &[
     Reading { name: "number-in-url", example: "https://www.test.com/search?q=30%25%2020 (no amount)", read: |n, _| in_url(n.t, n.i) },
+    Reading { name: "number-metres", example: "I'm 1.8m tall; a 30m long tunnel (not £1.8m)", read: metres },
     Reading { name: "number-name", example: "Article 2, Euro 2004, Ocean's Twelve, one in four (no amount)", read: name_or_proportion },
     Reading { name: "number-glued-unit", example: "100km, 50p (1st, 2.15pm, 1990s: no amount)", read: glued_unit },
     Reading { name: "number-clock-or-ordinal", example: "10 am, 9 a.m., 1400 GMT (no amount)", read: |n, _| clock_or_ordinal(n) },
@@ -859,6 +863,11 @@ fn read_at(
             q.first = s;
         }
     }
+    // "minus five percent".
+    if q.first == i && t.l(i.wrapping_sub(1)) == "minus" {
+        q.value = -q.value;
+        q.first -= 1;
+    }
     if let Some((s, &a)) = t.phrase_before(q.first, &APPROX, 3) {
         if t.is_word(q.first - 1) {
             q.approx = a;
@@ -913,6 +922,20 @@ fn symbol_before(t: &Toks, i: usize) -> Option<(usize, &'static Currency)> {
             is_function_word(t.l(word)) || matches!(t.l(word.wrapping_sub(1)), "'" | "’");
         (n == 1 || !(t.glued(word) || own_word)).then_some((word, cur))
     })
+}
+
+/// A glued "m" that is metres, not millions, when a size adjective follows: "1.8m tall".
+fn metres(n: &Number, q: &Quantity) -> Verdict {
+    let (t, last) = (n.t, n.core.last);
+    let metres = n.core.suffix && t.s(last) == "m" && SIZE_ADJECTIVES.contains(t.l(last + 1));
+    if !metres || n.currency.is_some() {
+        return Verdict::Pass;
+    }
+    let q = Quantity {
+        value: q.value / 1e6,
+        ..q.clone()
+    };
+    finish(q, FactKind::Quantity, Some("m"), last).into()
 }
 
 /// Digits inside a web address or after a percent-encoding "%" ("%2020" is a space and "20"):
@@ -990,14 +1013,11 @@ fn clock_or_ordinal(n: &Number) -> Verdict {
 
 fn percent(n: &Number, q: &Quantity) -> Verdict {
     let (t, j) = (n.t, n.j);
-    let (unit, last) = if t.l(j) == "%" || matches!(t.l(j), "percent" | "pc") {
-        (None, j)
-    } else {
-        match t.key(j, j + 2).as_str() {
-            "per cent" => (None, j + 1),
-            "percentage point" | "percentage points" => (Some("point"), j + 1),
-            _ => return Verdict::Pass,
-        }
+    let (unit, last) = match (t.l(j), t.key(j, j + 2).as_str()) {
+        (_, "percentage point" | "percentage points") => (Some("point"), j + 1),
+        (_, "per cent") => (None, j + 1),
+        ("%" | "percent" | "percents" | "percentage" | "pc", _) => (None, j),
+        _ => return Verdict::Pass,
     };
     finish(q.clone(), FactKind::Percent, unit, last).into()
 }

@@ -4,7 +4,6 @@
 //! everything else aligned to it:
 //! - sentences as word ranges ([`Analysis::sentence_of`]);
 //! - each word lowercased ([`Analysis::lower`]);
-//! - the model's mention over each word ([`Analysis::mention_at`]);
 //! - the number layer ([`Toks`]): the words regrouped so that "45,000" and "1.3bn" read as
 //!   `45,000` and `1.3` + `bn`; each of its tokens knows the word it starts in.
 //!
@@ -13,7 +12,7 @@
 
 use super::numbers::Toks;
 use super::sentences::{self, Sentence};
-use crate::doc::{Doc, MentionSpan};
+use crate::doc::Doc;
 use std::borrow::Cow;
 
 pub struct Analysis<'d, 'a> {
@@ -22,7 +21,6 @@ pub struct Analysis<'d, 'a> {
     /// Each word's sentence (an index into `sentences`).
     sentence_of_word: Vec<u32>,
     pub lower: Vec<Cow<'a, str>>,
-    mention_of_word: Vec<Option<u32>>,
     pub numbers: Toks<'a>,
 }
 
@@ -45,19 +43,12 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 }
             })
             .collect();
-        let mut mention_of_word = vec![None; doc.words.len()];
-        for (m, mention) in doc.mentions.iter().enumerate() {
-            let first = doc.words.partition_point(|w| w.start < mention.start);
-            let after = doc.words.partition_point(|w| w.start < mention.end);
-            mention_of_word[first..after.max(first)].fill(Some(m as u32));
-        }
         let numbers = Toks::new(doc.text, &doc.words, &sentences);
         Analysis {
             doc,
             sentences,
             sentence_of_word,
             lower,
-            mention_of_word,
             numbers,
         }
     }
@@ -104,12 +95,6 @@ impl<'d, 'a> Analysis<'d, 'a> {
         self.sentence_of(i).words.start == i
     }
 
-    /// The model's mention covering word `i`.
-    pub fn mention_at(&self, i: usize) -> Option<&'d MentionSpan<'a>> {
-        let m = self.mention_of_word.get(i).copied().flatten()?;
-        Some(&self.doc.mentions[m as usize])
-    }
-
     /// The whitespace-delimited word (its glued words joined: "Mr.", "U.S.") that ends where
     /// whitespace before byte `start` begins; none when no whitespace comes right before.
     pub fn spaced_word_before(&self, start: usize) -> Option<&'a str> {
@@ -144,8 +129,6 @@ mod tests {
         assert_eq!((a.word(firm), a.lower[firm - 5].as_ref()), ("firm", "the"));
         assert_eq!(a.sentence_of(firm).words.start, firm - 5);
         assert!(a.starts_sentence(firm - 5) && !a.starts_sentence(firm));
-        assert_eq!(a.mention_at(firm - 2).map(|m| m.label), Some("LOC"));
-        assert_eq!(a.mention_at(firm), None);
         assert_eq!(a.word(a.word_at(d.text.find("mith").unwrap())), "Smith");
         assert_eq!(a.word_starting_at(d.text.find("mith").unwrap()), None);
         assert_eq!(

@@ -196,7 +196,12 @@ pub fn rules() -> Vec<(&'static str, &'static str)> {
     FACT_RULES.iter().copied().chain(ties).collect()
 }
 
-pub fn extract(a: &Analysis, entities: &[Entity], switches: &Switches) -> Vec<Fact> {
+pub fn extract(
+    a: &Analysis,
+    entities: &[Entity],
+    named: &references::Named,
+    switches: &Switches,
+) -> Vec<Fact> {
     let t = &a.numbers;
     let found = if switches.on(DATE) {
         dates::find(t, a.doc.date)
@@ -226,7 +231,7 @@ pub fn extract(a: &Analysis, entities: &[Entity], switches: &Switches) -> Vec<Fa
     let ctx = Ctx {
         t,
         analysis: a,
-        named: references::Named::new(entities),
+        named,
         mentions: &mentions,
         entities,
         switches,
@@ -309,7 +314,7 @@ fn fact(
 struct Ctx<'a, 'e> {
     t: &'a Toks<'a>,
     analysis: &'a Analysis<'a, 'a>,
-    named: references::Named<'e>,
+    named: &'a references::Named,
     mentions: &'a Mentions<'e>,
     entities: &'e [Entity],
     switches: &'a Switches,
@@ -625,9 +630,7 @@ impl Ctx<'_, '_> {
     fn subject_organisation(&self, at: usize) -> Option<EntityId> {
         let byte = self.t.toks[at].start;
         let nearer = references::Nearer::Ignored;
-        self.named
-            .opening_organisation(self.analysis, byte, nearer)
-            .map(|e| e.id)
+        self.named.opening_organisation(self.analysis, byte, nearer)
     }
 
     /// "The US giant earned $630m", "BP added that it was increasing its dividend by 26%": the
@@ -945,7 +948,7 @@ mod tests {
     fn record_of(doc: &Doc, switches: &Switches) -> Record {
         let a = Analysis::new(doc);
         let entities = entities::resolve(&a, switches);
-        let facts = extract(&a, &entities, switches);
+        let facts = extract(&a, &entities, &references::Named::new(&entities), switches);
         let annotations = Annotations {
             entities,
             roles: Vec::new(),

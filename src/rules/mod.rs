@@ -206,8 +206,9 @@ pub struct Annotations {
 pub fn annotate(doc: &Doc, switches: &Switches) -> Annotations {
     let analysis = analysis::Analysis::new(doc);
     let mut entities = entities::resolve(&analysis, switches);
-    let roles = roles::find(&analysis, &mut entities, switches);
-    let facts = facts::extract(&analysis, &entities, switches);
+    let named = references::Named::new(&entities);
+    let roles = roles::find(&analysis, &mut entities, &named, switches);
+    let facts = facts::extract(&analysis, &entities, &named, switches);
     Annotations {
         entities,
         roles,

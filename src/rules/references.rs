@@ -5,7 +5,7 @@
 use super::analysis::Analysis;
 use super::labels::Label;
 use super::lexicon;
-use super::Entity;
+use super::{Entity, EntityId};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -25,26 +25,28 @@ pub enum Nearer {
     Ignored,
 }
 
-/// Every mention's start (a byte offset) and entity, in text order: what a reference is
-/// resolved against, built once per document so that each lookup is a binary search.
-pub struct Named<'e> {
-    starts: Vec<(usize, &'e Entity)>,
+/// Every mention's start (a byte offset), entity and label, in text order: what a reference is
+/// resolved against, built once per document (by `rules::annotate`, for roles and facts alike)
+/// so that each lookup is a binary search. Entities added later have no mentions (inferred
+/// countries), so it stays whole.
+pub struct Named {
+    starts: Vec<(usize, EntityId, Label)>,
 }
 
-impl<'e> Named<'e> {
-    pub fn new(entities: &'e [Entity]) -> Self {
-        let mut starts: Vec<(usize, &Entity)> = entities
+impl Named {
+    pub fn new(entities: &[Entity]) -> Self {
+        let mut starts: Vec<_> = entities
             .iter()
-            .flat_map(|e| e.mentions.iter().map(move |m| (m.start, e)))
+            .flat_map(|e| e.mentions.iter().map(move |m| (m.start, e.id, e.label)))
             .collect();
-        starts.sort_by_key(|&(start, _)| start);
+        starts.sort_by_key(|&(start, _, _)| start);
         Named { starts }
     }
 
     /// The mentions starting in bytes `from..to`, in text order.
-    fn starting_in(&self, from: usize, to: usize) -> &[(usize, &'e Entity)] {
-        let start = self.starts.partition_point(|&(s, _)| s < from);
-        let end = self.starts.partition_point(|&(s, _)| s < to);
+    fn starting_in(&self, from: usize, to: usize) -> &[(usize, EntityId, Label)] {
+        let start = self.starts.partition_point(|&(s, _, _)| s < from);
+        let end = self.starts.partition_point(|&(s, _, _)| s < to);
         &self.starts[start..end.max(start)]
     }
 
@@ -60,26 +62,25 @@ impl<'e> Named<'e> {
         a: &Analysis,
         at: usize,
         nearer: Nearer,
-    ) -> Option<&'e Entity> {
+    ) -> Option<EntityId> {
         let words = &a.doc.words;
         let last_word = words.len().checked_sub(1)?;
         let holding = a.sentence_index(a.word_at(at).min(last_word));
         for (back, s) in a.sentences[..=holding].iter().rev().take(3).enumerate() {
             let named = self.starting_in(s.start, at.min(s.end));
             let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
-            let opening = named.first().filter(|&&(start, _)| start < fourth_word);
-            let organisation = |e: &Entity| matches!(e.label, Label::Organisation | Label::Place);
+            let opening = named.first().filter(|&&(start, _, _)| start < fourth_word);
             if back == 0 && nearer == Nearer::Blocks {
-                let subject = opening.map(|&(_, e)| e);
-                let others = named
-                    .iter()
-                    .any(|&(_, e)| organisation(e) && !subject.is_some_and(|s| std::ptr::eq(e, s)));
+                let subject = opening.map(|&(_, id, _)| id);
+                let others = named.iter().any(|&(_, id, label)| {
+                    matches!(label, Label::Organisation | Label::Place) && subject != Some(id)
+                });
                 if others {
                     return None;
                 }
             }
-            if let Some(&(_, subject)) = opening {
-                return (subject.label == Label::Organisation).then_some(subject);
+            if let Some(&(_, subject, label)) = opening {
+                return (label == Label::Organisation).then_some(subject);
             }
         }
         None

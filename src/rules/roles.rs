@@ -170,7 +170,7 @@ struct MentionAt {
 struct View<'d, 'a> {
     a: &'d Analysis<'d, 'a>,
     entities: &'d EntityTable,
-    named: references::Named<'d>,
+    named: &'d references::Named,
     mentions: Vec<MentionAt>,
     mention_at: Vec<Option<usize>>,
     /// Name keys of organisations and places → entity ("greater manchester police").
@@ -196,9 +196,14 @@ struct Right {
 }
 
 /// May add entities (a country named only through a demonym: "British" → Britain).
-pub fn find(a: &Analysis, entities: &mut EntityTable, switches: &Switches) -> Vec<Role> {
+pub fn find(
+    a: &Analysis,
+    entities: &mut EntityTable,
+    named: &references::Named,
+    switches: &Switches,
+) -> Vec<Role> {
     let doc = a.doc;
-    let view = View::new(a, entities);
+    let view = View::new(a, entities, named);
     let mut found = Vec::new();
     for s in &a.sentences {
         let titles = titles::find(a, s.words.clone(), |w| view.mention_at[w].is_some());
@@ -230,7 +235,11 @@ pub fn find(a: &Analysis, entities: &mut EntityTable, switches: &Switches) -> Ve
 }
 
 impl<'d, 'a> View<'d, 'a> {
-    fn new(a: &'d Analysis<'d, 'a>, entities: &'d EntityTable) -> Self {
+    fn new(
+        a: &'d Analysis<'d, 'a>,
+        entities: &'d EntityTable,
+        named: &'d references::Named,
+    ) -> Self {
         let words = &a.doc.words;
         let mut mentions = Vec::new();
         let mut by_key = HashMap::new();
@@ -262,7 +271,7 @@ impl<'d, 'a> View<'d, 'a> {
             mentions,
             mention_at,
             entities,
-            named: references::Named::new(entities),
+            named,
             by_key,
         }
     }
@@ -602,8 +611,7 @@ impl<'d, 'a> View<'d, 'a> {
             let at = self.a.doc.words[start].start;
             let company = self
                 .named
-                .opening_organisation(self.a, at, references::Nearer::Blocks)
-                .map(|c| c.id);
+                .opening_organisation(self.a, at, references::Nearer::Blocks);
             if let Some(company) = company {
                 return Some((start, Some(Org::Entity(company))));
             }
@@ -864,7 +872,8 @@ mod tests {
         let d = doc(text, mentions);
         let a = Analysis::new(&d);
         let mut entities = entities::resolve(&a, switches);
-        let roles = find(&a, &mut entities, switches);
+        let named = references::Named::new(&entities);
+        let roles = find(&a, &mut entities, &named, switches);
         let annotations = Annotations {
             entities,
             roles,

@@ -299,18 +299,10 @@ fn read_document(ann_path: &Path) -> Result<Record> {
         Err(_) => Value::Null,
     };
     let stem = ann_path.file_stem().unwrap_or_default().to_string_lossy();
-    Ok(Record {
-        id: sidecar["id"]
-            .as_str()
-            .map_or_else(|| stem.to_string(), str::to_string),
-        date: sidecar["date"].as_str().map(str::to_string),
-        meta: sidecar["meta"].as_object().cloned().unwrap_or_default(),
-        text,
-        entities: annotations.entities,
-        roles: annotations.roles,
-        facts: annotations.facts,
-        errors: Vec::new(),
-    })
+    let id = sidecar["id"]
+        .as_str()
+        .map_or_else(|| stem.to_string(), str::to_string);
+    Ok(annotations.into_record(id, &sidecar, text))
 }
 
 /// One line of a `.ann` file, strictly: T, R, * and # lines, the ones this module writes.

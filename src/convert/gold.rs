@@ -12,7 +12,7 @@
 //!   attribute on one of its mentions or else by its longest mention.
 
 use super::default_name;
-use crate::record::{Entity, Fact, Mention, Role};
+use crate::record::{Entity, Fact, Mention, Record, Role};
 use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -43,6 +43,23 @@ pub struct Annotations {
     pub entities: Vec<Entity>,
     pub roles: Vec<Role>,
     pub facts: Vec<Fact>,
+}
+
+impl Annotations {
+    /// The gold record of `text` with these annotations; its date and meta from `data` (a
+    /// Label Studio task's data, a brat document's JSON sidecar).
+    pub fn into_record(self, id: String, data: &Value, text: String) -> Record {
+        Record {
+            id,
+            date: data["date"].as_str().map(str::to_string),
+            meta: data["meta"].as_object().cloned().unwrap_or_default(),
+            text,
+            entities: self.entities,
+            roles: self.roles,
+            facts: self.facts,
+            errors: Vec::new(),
+        }
+    }
 }
 
 fn is_mention(span: &Span) -> bool {

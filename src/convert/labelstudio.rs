@@ -279,17 +279,7 @@ fn record(task: &Value, id: String) -> Result<Record> {
     for span in &mut spans {
         span.attributes = attributes.remove(&span.key).unwrap_or_default();
     }
-    let annotations = gold::annotations(spans, &links)?;
-    Ok(Record {
-        id,
-        date: data["date"].as_str().map(str::to_string),
-        meta: data["meta"].as_object().cloned().unwrap_or_default(),
-        text,
-        entities: annotations.entities,
-        roles: annotations.roles,
-        facts: annotations.facts,
-        errors: Vec::new(),
-    })
+    Ok(gold::annotations(spans, &links)?.into_record(id, data, text))
 }
 
 fn read_region(

@@ -3,6 +3,7 @@
 //! All spans here are BYTE offsets into `text` (on char boundaries); the record writer converts
 //! them to code points.
 
+use crate::parse::Candidates;
 use chrono::NaiveDate;
 
 /// A word as the model's tokenizer splits text: whitespace separates words and every
@@ -38,6 +39,11 @@ pub struct Doc<'a> {
     pub words: Vec<Word<'a>>,
     /// Mentions in text order, not overlapping.
     pub mentions: Vec<MentionSpan<'a>>,
+    /// Per word, the heads the model's dependency head scores for it (the rules decode a tree
+    /// per sentence from them); empty when the model has no dependency head.
+    pub arcs: Vec<Candidates>,
+    /// The dependency labels the candidates' label indices name (spaCy's English labels).
+    pub dep_labels: &'a [String],
 }
 
 impl<'a> Doc<'a> {
@@ -61,6 +67,8 @@ impl<'a> Doc<'a> {
             date,
             words,
             mentions,
+            arcs: Vec::new(),
+            dep_labels: &[],
         }
     }
 

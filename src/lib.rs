@@ -8,6 +8,7 @@ pub mod input;
 pub mod job;
 pub mod model;
 pub mod output;
+pub mod parse;
 pub mod pipeline;
 pub mod record;
 pub mod rules;

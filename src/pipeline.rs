@@ -11,9 +11,10 @@ use crate::input::{Input, InputDoc};
 use crate::model::spec::ModelSpec;
 use crate::model::{Backend, Batch};
 use crate::output::{self, Found};
+use crate::parse;
 use crate::record::{Record, RecordError};
 use crate::rules::{self, Switches};
-use crate::tokenize::{EncodedDoc, Encoder, Window};
+use crate::tokenize::{EncodedDoc, EncodedWord, Encoder, Window};
 use anyhow::{anyhow, Result};
 use crossbeam_channel::bounded;
 use ndarray::{Array2, ArrayView2, Axis};
@@ -116,6 +117,8 @@ struct Prepared {
     ner: Vec<f32>,
     pos: Vec<u16>,
     chunk: Vec<u16>,
+    /// Per word, its scored heads (word indices); empty when the model has no dependency head.
+    arcs: Vec<parse::Candidates>,
     errors: Vec<RecordError>,
 }
 
@@ -296,6 +299,7 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &Sta
                     ner: Vec::new(),
                     pos: Vec::new(),
                     chunk: Vec::new(),
+                    arcs: Vec::new(),
                     input: doc,
                     encoded,
                     errors,
@@ -393,15 +397,28 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
             let Item::Doc(p) = &mut chunk.items[*i] else {
                 continue;
             };
-            let first_word = p
-                .encoded
-                .words
-                .partition_point(|w| w.first_token < window.keep.start);
-            for (w, word) in p.encoded.words.iter().enumerate().skip(first_word) {
-                if word.first_token >= window.keep.end {
-                    break;
+            let words = &p.encoded.words;
+            let in_window = words.partition_point(|w| w.first_token < window.tokens.start)
+                ..words.partition_point(|w| w.first_token < window.tokens.end);
+            let row_of = |word: &EncodedWord| word.first_token - window.tokens.start + 1;
+            let mut window_arcs = logits.dep.as_ref().map(|dep| {
+                let positions: Vec<usize> = words[in_window.clone()].iter().map(row_of).collect();
+                parse::window_candidates(
+                    dep.arcs.index_axis(Axis(0), r),
+                    dep.label_dep.index_axis(Axis(0), r),
+                    dep.label_head.index_axis(Axis(0), r),
+                    &positions,
+                )
+            });
+            if window_arcs.is_some() && p.arcs.is_empty() {
+                p.arcs = vec![parse::Candidates::default(); words.len()];
+            }
+            for w in in_window.clone() {
+                let word = &words[w];
+                if !window.keep.contains(&word.first_token) {
+                    continue;
                 }
-                let row = word.first_token - window.tokens.start + 1;
+                let row = row_of(word);
                 p.ner[w * labels..(w + 1) * labels]
                     .iter_mut()
                     .zip(logits.ner.index_axis(Axis(0), r).row(row))
@@ -412,6 +429,13 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
                 if let Some(chunk_logits) = &logits.chunk {
                     p.chunk[w] =
                         decode::argmax(chunk_logits.index_axis(Axis(0), r).row(row)) as u16;
+                }
+                if let Some(window_arcs) = &mut window_arcs {
+                    let mut arcs = std::mem::take(&mut window_arcs[w - in_window.start]);
+                    arcs.heads
+                        .iter_mut()
+                        .for_each(|(h, _, _)| *h += in_window.start);
+                    p.arcs[w] = arcs;
                 }
             }
         }
@@ -480,6 +504,8 @@ fn finish(
         date,
         words: doc_words,
         mentions,
+        arcs: std::mem::take(&mut p.arcs),
+        dep_labels: spec.dep_head.as_ref().map_or(&[], |h| &h.labels),
     };
     StageTimes::add(&stats.decode_ns, started);
     let started = Instant::now();

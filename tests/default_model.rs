@@ -204,6 +204,7 @@ fn held_out_fixture_scores_hold() {
         ("entities (label, name) F1", "/entities/names/micro/f1"),
         ("roles (person, title) F1", "/roles/person_title/f1"),
         ("facts (kind, value) F1", "/facts/without_entity/micro/f1"),
+        ("facts (kind, value, entity) F1", "/facts/with_entity/micro/f1"),
     ] {
         let now = number(&report, pointer);
         let then = number(&recorded, &format!("/heldout{pointer}"));
@@ -401,4 +402,83 @@ fn an_installed_binary_finds_its_model_away_from_the_source_tree() {
         "{}",
         String::from_utf8_lossy(&beside.stderr)
     );
+}
+
+/// tests/fixtures/syntax_phrases.tsv: the ties that read the dependency tree, through the
+/// default model's own mentions and tree. Each row's fact is tied to its entity by its tie (or
+/// to nobody), switching the tie off changes that, and every tie that reads the tree has a row.
+#[test]
+fn syntax_phrase_table() {
+    let table = std::fs::read_to_string(repo_path("tests/fixtures/syntax_phrases.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let run = |without: &[String]| -> Vec<Record> {
+        let docs = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| factx::input::InputDoc {
+                id: i.to_string(),
+                date: None,
+                text: row[0].to_string(),
+                meta: Default::default(),
+                errors: Vec::new(),
+            })
+            .collect();
+        factx::pipeline::load(
+            &default_model(),
+            factx::pipeline::BackendKind::Onnx,
+            "cpu",
+            2,
+            Options {
+                explain: true,
+                switches: factx::rules::Switches::without(without).unwrap(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .annotate(docs)
+        .unwrap()
+    };
+    // Per row: the row's fact as (entity name, tie), "-" for none.
+    let tied = |records: &[Record]| -> Vec<Option<(String, String)>> {
+        rows.iter()
+            .zip(records)
+            .map(|(row, record)| {
+                let value: f64 = row[2].parse().unwrap();
+                let fact = record.facts.iter().find(|f| {
+                    f.kind.as_str() == row[1]
+                        && matches!(f.value, Some(FactValue::Number(v)) if v == value)
+                })?;
+                let name = fact.entity.as_ref().map_or("-".to_string(), |id| {
+                    let e = record.entities.iter().find(|e| &e.id == id).unwrap();
+                    e.name.clone()
+                });
+                Some((name, fact.entity_rule.clone().unwrap_or("-".into())))
+            })
+            .collect()
+    };
+    let found = tied(&run(&[]));
+    let mut failures = Vec::new();
+    for (row, got) in rows.iter().zip(&found) {
+        let want = (row[3].to_string(), row[4].to_string());
+        if got.as_ref() != Some(&want) {
+            failures.push(format!("{}\n    want {want:?}, got {got:?}", row[0]));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for &tie in factx::rules::facts::TREE_TIES {
+        let rows_of_tie: Vec<usize> = (0..rows.len()).filter(|&i| rows[i][4] == tie).collect();
+        assert!(!rows_of_tie.is_empty(), "{tie} has no row");
+        let without = tied(&run(&[tie.to_string()]));
+        for i in rows_of_tie {
+            assert_ne!(
+                without[i], found[i],
+                "{}: unchanged without {tie}",
+                rows[i][0]
+            );
+        }
+    }
 }

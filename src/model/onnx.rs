@@ -1,10 +1,10 @@
 //! The default backend: ONNX Runtime through `ort`, its shared library loaded at run time from
 //! the copy `scripts/setup` unpacks from the PyPI `onnxruntime` wheel.
 
-use super::spec::ModelSpec;
-use super::{Backend, Batch, Logits};
+use super::spec::{DepHead, ModelSpec};
+use super::{Backend, Batch, DepScores, Logits};
 use anyhow::{anyhow, bail, Context, Result};
-use ndarray::{Array3, Ix3};
+use ndarray::{Array3, Array4, Ix3, Ix4};
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
@@ -18,6 +18,7 @@ pub struct OnnxBackend {
     session: Session,
     pos_output: Option<String>,
     chunk_output: Option<String>,
+    dep: Option<DepHead>,
     /// Whether the graph takes `token_type_ids` (DistilBERT-style exports do not).
     takes_token_types: bool,
 }
@@ -59,7 +60,16 @@ impl OnnxBackend {
                 None => Ok(None),
             }
         };
+        // The dependency head lives in the int8 graph only (scripts/train/dep); the fp32 export
+        // of the same checkpoint (scripts/export-fp32) runs without a tree, as the torch
+        // backend does.
+        let dep = spec.dep_head.clone().filter(|d| {
+            [&d.arcs, &d.label_dep, &d.label_head]
+                .iter()
+                .all(|o| has_output(o))
+        });
         Ok(OnnxBackend {
+            dep,
             pos_output: head_output(&spec.pos_head)?,
             chunk_output: head_output(&spec.chunk_head)?,
             takes_token_types: has_input("token_type_ids"),
@@ -81,19 +91,32 @@ impl Backend for OnnxBackend {
             self.session
                 .run(ort::inputs!["input_ids" => ids, "attention_mask" => mask])?
         };
-        let extract = |name: &str| -> Result<Array3<f32>> {
-            let value = outputs
+        let array = |name: &str| {
+            outputs
                 .get(name)
-                .with_context(|| format!("model gave no output {name:?}"))?;
-            Ok(value
-                .try_extract_array::<f32>()?
-                .into_dimensionality::<Ix3>()?
-                .to_owned())
+                .with_context(|| format!("model gave no output {name:?}"))?
+                .try_extract_array::<f32>()
+                .map_err(anyhow::Error::from)
+        };
+        let extract = |name: &str| -> Result<Array3<f32>> {
+            Ok(array(name)?.into_dimensionality::<Ix3>()?.to_owned())
+        };
+        let extract4 = |name: &str| -> Result<Array4<f32>> {
+            Ok(array(name)?.into_dimensionality::<Ix4>()?.to_owned())
+        };
+        let dep = match &self.dep {
+            Some(head) => Some(DepScores {
+                arcs: extract(&head.arcs)?,
+                label_dep: extract4(&head.label_dep)?,
+                label_head: extract4(&head.label_head)?,
+            }),
+            None => None,
         };
         Ok(Logits {
             ner: extract("logits")?,
             pos: self.pos_output.as_deref().map(extract).transpose()?,
             chunk: self.chunk_output.as_deref().map(extract).transpose()?,
+            dep,
         })
     }
 }

@@ -16,6 +16,8 @@ pub struct ModelSpec {
     pub ner_labels: Vec<String>,
     pub pos_head: Option<Head>,
     pub chunk_head: Option<Head>,
+    /// The dependency head (arcs and labels), when the model has one.
+    pub dep_head: Option<DepHead>,
     /// Token type ids carry each word's casing class (see `tokenize::casing_class`), as the
     /// default model was trained; other models get type 0 everywhere.
     pub casing_token_types: bool,
@@ -26,6 +28,17 @@ pub struct ModelSpec {
 pub struct Head {
     /// Name of the ONNX output holding this head's logits.
     pub output: String,
+    pub labels: Vec<String>,
+}
+
+/// A biaffine dependency head (scripts/train/dep/README.md): `arcs` `[B, S, S]` scores position
+/// `j` as the head of position `i`, `j = 0` (`[CLS]`) standing for the root; the label `l` of an
+/// arc `i → h` is `Σ_k label_dep[b, i, l, k] · label_head[b, h, l, k]`.
+#[derive(Debug, Clone)]
+pub struct DepHead {
+    pub arcs: String,
+    pub label_dep: String,
+    pub label_head: String,
     pub labels: Vec<String>,
 }
 
@@ -52,6 +65,11 @@ struct RawFactx {
 struct RawHead {
     output: String,
     id2label: BTreeMap<String, String>,
+    /// The dependency head's label factor outputs.
+    #[serde(default)]
+    label_dep_output: Option<String>,
+    #[serde(default)]
+    label_head_output: Option<String>,
 }
 
 impl ModelSpec {
@@ -101,6 +119,8 @@ impl ModelSpec {
             ner_labels,
             pos_head: head("pos")?,
             chunk_head: head("chunk")?,
+            dep_head: dep_head(&factx.heads)
+                .with_context(|| format!("{}: factx.heads.dep", path.display()))?,
             casing_token_types,
             max_length,
         })
@@ -113,6 +133,22 @@ impl ModelSpec {
     pub fn onnx_path(&self) -> PathBuf {
         self.dir.join("model.onnx")
     }
+}
+
+fn dep_head(heads: &BTreeMap<String, RawHead>) -> Result<Option<DepHead>> {
+    let Some(raw) = heads.get("dep") else {
+        return Ok(None);
+    };
+    let (Some(label_dep), Some(label_head)) = (&raw.label_dep_output, &raw.label_head_output)
+    else {
+        bail!("names no label_dep_output and label_head_output");
+    };
+    Ok(Some(DepHead {
+        arcs: raw.output.clone(),
+        label_dep: label_dep.clone(),
+        label_head: label_head.clone(),
+        labels: labels_by_index(&raw.id2label)?,
+    }))
 }
 
 /// `{"0": "O", "1": "B-PER"}` → `["O", "B-PER"]`; indices must be exactly 0..n.

@@ -111,6 +111,8 @@ impl Backend for TorchBackend {
                 ner: head(&self.ner)?,
                 pos: self.pos.as_ref().map(head).transpose()?,
                 chunk: self.chunk.as_ref().map(head).transpose()?,
+                // The dependency head exists in the ONNX export only; the rules read no tree here.
+                dep: None,
             })
         })
     }

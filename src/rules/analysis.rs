@@ -5,7 +5,10 @@
 //! - sentences as word ranges ([`Analysis::sentence_of`]);
 //! - each word lowercased ([`Analysis::lower`]);
 //! - the number layer ([`Toks`]): the words regrouped so that "45,000" and "1.3bn" read as
-//!   `45,000` and `1.3` + `bn`; each of its tokens knows the word it starts in.
+//!   `45,000` and `1.3` + `bn`; each of its tokens knows the word it starts in;
+//! - the dependency tree, when the model has a dependency head: one tree a sentence, decoded
+//!   from the model's scored heads ([`crate::parse::sentence_tree`]); each word's head and
+//!   label ([`Analysis::head`], [`Analysis::dep`]) and its dependents ([`Analysis::children`]).
 //!
 //! Rules ask for words by byte offset through [`Analysis::word_at`] and
 //! [`Analysis::word_starting_at`] rather than mapping offsets themselves.
@@ -22,7 +25,16 @@ pub struct Analysis<'d, 'a> {
     sentence_of_word: Vec<u32>,
     pub lower: Vec<Cow<'a, str>>,
     pub numbers: Toks<'a>,
+    /// Each word's head (`u32::MAX` for a sentence's root) and label; empty without a tree.
+    heads: Vec<u32>,
+    labels: Vec<&'a str>,
+    /// Dependents of each word, `children[child_start[w]..child_start[w + 1]]`, in text order.
+    child_start: Vec<u32>,
+    children: Vec<u32>,
 }
+
+/// A root's entry in `heads`.
+const NO_HEAD: u32 = u32::MAX;
 
 impl<'d, 'a> Analysis<'d, 'a> {
     pub fn new(doc: &'d Doc<'a>) -> Self {
@@ -44,13 +56,108 @@ impl<'d, 'a> Analysis<'d, 'a> {
             })
             .collect();
         let numbers = Toks::new(doc.text, &doc.words, &sentences);
-        Analysis {
+        let mut analysis = Analysis {
             doc,
             sentences,
             sentence_of_word,
             lower,
             numbers,
+            heads: Vec::new(),
+            labels: Vec::new(),
+            child_start: Vec::new(),
+            children: Vec::new(),
+        };
+        analysis.decode_trees();
+        analysis.index_children();
+        analysis
+    }
+
+    fn decode_trees(&mut self) {
+        let doc = self.doc;
+        if doc.arcs.len() != doc.words.len() || doc.words.is_empty() {
+            return;
         }
+        self.heads = vec![NO_HEAD; doc.words.len()];
+        self.labels = vec![""; doc.words.len()];
+        for s in &self.sentences {
+            let tree = crate::parse::sentence_tree(s.words.start, &doc.arcs[s.words.clone()]);
+            for (w, (head, label)) in s.words.clone().zip(tree) {
+                self.heads[w] = head.map_or(NO_HEAD, |h| h as u32);
+                self.labels[w] = match head {
+                    None => "ROOT",
+                    Some(_) => doc
+                        .dep_labels
+                        .get(usize::from(label))
+                        .map_or("", String::as_str),
+                };
+            }
+        }
+    }
+
+    fn index_children(&mut self) {
+        let n = self.doc.words.len();
+        let mut counts = vec![0u32; n + 1];
+        for w in 0..n {
+            if let Some(h) = self.head(w) {
+                counts[h + 1] += 1;
+            }
+        }
+        for w in 0..n {
+            counts[w + 1] += counts[w];
+        }
+        let mut next = counts.clone();
+        let mut children = vec![0u32; counts[n] as usize];
+        for w in 0..n {
+            if let Some(h) = self.head(w) {
+                children[next[h] as usize] = w as u32;
+                next[h] += 1;
+            }
+        }
+        self.child_start = counts;
+        self.children = children;
+    }
+
+    /// Whether the document has a dependency tree (the model has a dependency head).
+    pub fn has_tree(&self) -> bool {
+        !self.heads.is_empty()
+    }
+
+    /// Word `i`'s head in its sentence's tree; none for the root or without a tree.
+    pub fn head(&self, i: usize) -> Option<usize> {
+        self.heads
+            .get(i)
+            .filter(|&&h| h != NO_HEAD)
+            .map(|&h| h as usize)
+    }
+
+    /// The label of word `i`'s arc ("nsubj", "poss", ...; "ROOT" for the root), "" without a
+    /// tree.
+    pub fn dep(&self, i: usize) -> &'a str {
+        self.labels.get(i).copied().unwrap_or("")
+    }
+
+    /// The words whose head is word `i` (in its sentence), in text order.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let (from, to) = match self.child_start.get(i..i + 2) {
+            Some(&[from, to]) => (from as usize, to as usize),
+            _ => (0, 0),
+        };
+        self.children[from..to].iter().map(|&c| c as usize)
+    }
+
+    /// The first dependent of word `i` with label `label`.
+    pub fn child(&self, i: usize, label: &str) -> Option<usize> {
+        self.children(i).find(|&c| self.dep(c) == label)
+    }
+
+    /// Word `i` and its heads up to the root of its sentence's tree.
+    pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(i), |&w| self.head(w))
+    }
+
+    /// Whether word `i` lies in the subtree of word `top`.
+    pub fn is_under(&self, i: usize, top: usize) -> bool {
+        self.ancestors(i).any(|w| w == top)
     }
 
     /// Word `i` as written.

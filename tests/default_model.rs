@@ -204,7 +204,10 @@ fn held_out_fixture_scores_hold() {
         ("entities (label, name) F1", "/entities/names/micro/f1"),
         ("roles (person, title) F1", "/roles/person_title/f1"),
         ("facts (kind, value) F1", "/facts/without_entity/micro/f1"),
-        ("facts (kind, value, entity) F1", "/facts/with_entity/micro/f1"),
+        (
+            "facts (kind, value, entity) F1",
+            "/facts/with_entity/micro/f1",
+        ),
     ] {
         let now = number(&report, pointer);
         let then = number(&recorded, &format!("/heldout{pointer}"));
@@ -404,44 +407,108 @@ fn an_installed_binary_finds_its_model_away_from_the_source_tree() {
     );
 }
 
+/// A table's rows (tab-separated, `#` comments skipped).
+fn table_rows(table: &str) -> Vec<Vec<&str>> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect()
+}
+
+/// The default model's records, with `--explain` and the rules `without` off, of the sentences
+/// in the first column of `rows`.
+fn explained_records(rows: &[Vec<&str>], without: &[String]) -> Vec<Record> {
+    let docs = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| factx::input::InputDoc {
+            id: i.to_string(),
+            date: None,
+            text: row[0].to_string(),
+            meta: Default::default(),
+            errors: Vec::new(),
+        })
+        .collect();
+    factx::pipeline::load(
+        &default_model(),
+        factx::pipeline::BackendKind::Onnx,
+        "cpu",
+        2,
+        Options {
+            explain: true,
+            switches: factx::rules::Switches::without(without).unwrap(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .annotate(docs)
+    .unwrap()
+}
+
+/// tests/fixtures/syntax_role_phrases.tsv: the role patterns that read the dependency tree,
+/// through the default model. Each row's role is found by its pattern, switching the pattern
+/// off takes it away, and every pattern that reads the tree has a row.
+#[test]
+fn syntax_role_phrase_table() {
+    let table =
+        std::fs::read_to_string(repo_path("tests/fixtures/syntax_role_phrases.tsv")).unwrap();
+    let rows = table_rows(&table);
+    // Per row: its record's roles as (person, title, org, rule), names for ids, "-" for none.
+    let roles = |records: &[Record]| -> Vec<Vec<[String; 4]>> {
+        records
+            .iter()
+            .map(|record| {
+                let name = |id: &str| {
+                    let e = record.entities.iter().find(|e| e.id == id).unwrap();
+                    e.name.clone()
+                };
+                record
+                    .roles
+                    .iter()
+                    .map(|r| {
+                        [
+                            name(&r.person),
+                            r.title.clone(),
+                            r.org.as_deref().map_or("-".into(), name),
+                            r.rule.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let want = |row: &[&str]| [row[1], row[2], row[3], row[4]].map(String::from);
+    let found = roles(&explained_records(&rows, &[]));
+    let failures: Vec<String> = rows
+        .iter()
+        .zip(&found)
+        .filter(|(row, got)| !got.contains(&want(row)))
+        .map(|(row, got)| format!("{}\n    want {:?}, got {got:?}", row[0], want(row)))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for &pattern in factx::rules::roles::TREE_PATTERNS {
+        assert!(rows.iter().any(|r| r[4] == pattern), "{pattern} has no row");
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let without = roles(&explained_records(&rows[i..=i], &[row[4].to_string()]));
+        assert!(
+            !without[0].contains(&want(row)),
+            "{}: unchanged without {}",
+            row[0],
+            row[4]
+        );
+    }
+}
+
 /// tests/fixtures/syntax_phrases.tsv: the ties that read the dependency tree, through the
 /// default model's own mentions and tree. Each row's fact is tied to its entity by its tie (or
 /// to nobody), switching the tie off changes that, and every tie that reads the tree has a row.
 #[test]
 fn syntax_phrase_table() {
     let table = std::fs::read_to_string(repo_path("tests/fixtures/syntax_phrases.tsv")).unwrap();
-    let rows: Vec<Vec<&str>> = table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').collect())
-        .collect();
-    let run = |without: &[String]| -> Vec<Record> {
-        let docs = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| factx::input::InputDoc {
-                id: i.to_string(),
-                date: None,
-                text: row[0].to_string(),
-                meta: Default::default(),
-                errors: Vec::new(),
-            })
-            .collect();
-        factx::pipeline::load(
-            &default_model(),
-            factx::pipeline::BackendKind::Onnx,
-            "cpu",
-            2,
-            Options {
-                explain: true,
-                switches: factx::rules::Switches::without(without).unwrap(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .annotate(docs)
-        .unwrap()
-    };
+    let rows = table_rows(&table);
+    let run = |without: &[String]| explained_records(&rows, without);
     // Per row: the row's fact as (entity name, tie), "-" for none.
     let tied = |records: &[Record]| -> Vec<Option<(String, String)>> {
         rows.iter()

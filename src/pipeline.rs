@@ -401,7 +401,7 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
             let in_window = words.partition_point(|w| w.first_token < window.tokens.start)
                 ..words.partition_point(|w| w.first_token < window.tokens.end);
             let row_of = |word: &EncodedWord| word.first_token - window.tokens.start + 1;
-            let mut window_arcs = logits.dep.as_ref().map(|dep| {
+            let window_arcs = logits.dep.as_ref().map(|dep| {
                 let positions: Vec<usize> = words[in_window.clone()].iter().map(row_of).collect();
                 parse::window_candidates(
                     dep.arcs.index_axis(Axis(0), r),
@@ -430,11 +430,9 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
                     p.chunk[w] =
                         decode::argmax(chunk_logits.index_axis(Axis(0), r).row(row)) as u16;
                 }
-                if let Some(window_arcs) = &mut window_arcs {
-                    let mut arcs = std::mem::take(&mut window_arcs[w - in_window.start]);
-                    arcs.heads
-                        .iter_mut()
-                        .for_each(|(h, _, _)| *h += in_window.start);
+                if let Some(window_arcs) = &window_arcs {
+                    let mut arcs = window_arcs[w - in_window.start];
+                    arcs.shift(in_window.start);
                     p.arcs[w] = arcs;
                 }
             }

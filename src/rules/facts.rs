@@ -128,6 +128,7 @@ const AGE: &str = "fact-age";
 const APPOSED_AGE: &str = "fact-apposed-age";
 const CHANGE: &str = "fact-change";
 const EARLIER_LEVEL: &str = "fact-earlier-level";
+const COPULAR_AGE: &str = "fact-copular-age";
 const AMOUNT: &str = "fact-amount";
 
 #[rustfmt::skip]
@@ -137,6 +138,7 @@ const FACT_RULES: &[(&str, &str)] = &[
     (AGE, "aged 44; a 26-year-old man"),
     (CHANGE, "the death toll rose from 19 to 22; cut by 300 to 1,200"),
     (EARLIER_LEVEL, "$630m, down from $1bn (no fact: the earlier fact's `from`)"),
+    (COPULAR_AGE, "Tom Bright was just 19 when he signed; Ms Sol is 67 and has run the firm"),
     (AMOUNT, "killed at least 22 people; a 15% rise; $4.5bn"),
 ];
 
@@ -219,10 +221,10 @@ const FACT_TIES: &[Tie] = &[
     Tie { name: "tie-sentence-reference", example: "Its profit rise for the year included profits of $3.65bn", find: |c, claim| c.sentence_reference(claim.first).into() },
 ];
 
-/// The ties that read the dependency tree: a rules test has no model to parse its sentences, so
-/// tests/fixtures/syntax_phrases.tsv checks them through the default model
+/// The fact rules and ties that read the dependency tree: a rules test has no model to parse
+/// its sentences, so tests/fixtures/syntax_phrases.tsv checks them through the default model
 /// (tests/default_model.rs).
-pub const TREE_TIES: &[&str] = &["tie-clause-subject", "age-syntax-subject"];
+pub const TREE_RULES: &[&str] = &[COPULAR_AGE, "tie-clause-subject", "age-syntax-subject"];
 
 /// The fact rules' and ties' names and examples, in the order they are tried.
 pub fn rules() -> Vec<(&'static str, &'static str)> {
@@ -305,6 +307,12 @@ pub fn extract(
         {
             facts[i].from = Some(q.value);
             None
+        } else if let Some(age) = switches
+            .on(COPULAR_AGE)
+            .then(|| ctx.copular_age(q))
+            .flatten()
+        {
+            Some(age)
         } else if switches.on(AMOUNT) {
             let previous = recent.last().map(|&(i, last)| (&facts[i], last));
             ctx.amount(q, previous)
@@ -697,8 +705,22 @@ impl<'e> Ctx<'_, 'e> {
         }
     }
 
-    /// The person who is the subject of an age's clause ([`Ctx::clause_subject`]).
+    /// The person an age describes in the tree: the named person it modifies within five steps
+    /// up, short of a verb ("The 23-year-old striker Jon Ekberg": 23 → year → old → striker →
+    /// Ekberg), else the person who is the subject of
+    /// its clause ([`Ctx::clause_subject`]).
     fn syntax_subject_person(&self, claim: &Claim) -> Option<EntityId> {
+        let a = self.analysis;
+        let number = self.t.toks[claim.num_first].word;
+        let described = a
+            .ancestors(number)
+            .skip(1)
+            .take(5)
+            .take_while(|&w| !is_verb(a.doc.words[w].pos))
+            .find_map(|w| self.mention_of(w).filter(|e| Self::is_person(e)));
+        if let Some(e) = described {
+            return Some(e.id);
+        }
         let Tied::To(id) = self.clause_subject(claim) else {
             return None;
         };
@@ -984,6 +1006,34 @@ impl<'e> Ctx<'_, 'e> {
     }
 
     /// Ties `f` to the entity of the first of `ties` that finds one.
+    /// "Tom Bright was just 19 when he signed", "Ms Sol is 67 and has run the firm", "He is now
+    /// 81": a bare whole number that the tree makes the complement of "is"/"was" whose subject
+    /// is a person (named, or he/she) is that person's age.
+    fn copular_age(&self, q: &Quantity) -> Option<Fact> {
+        let a = self.analysis;
+        let whole = q.value.fract() == 0.0 && (1.0..=120.0).contains(&q.value);
+        if !a.has_tree() || !q.bare || !whole || q.kind != FactKind::Count {
+            return None;
+        }
+        let number = self.t.toks[q.num_first].word;
+        let verb = a.head(number)?;
+        let copula = matches!(a.lower[verb].as_ref(), "is" | "was" | "'s" | "’s");
+        if !copula || !matches!(a.dep(number), "attr" | "acomp" | "npadvmod") {
+            return None;
+        }
+        let subject = a.child(verb, "nsubj")?;
+        let person = matches!(a.lower[subject].as_ref(), "he" | "she")
+            || self
+                .mention_of(subject)
+                .is_some_and(|e| e.label == Label::Person);
+        let age = Quantity {
+            kind: FactKind::Age,
+            unit: Some("year".into()),
+            ..q.clone()
+        };
+        person.then(|| self.age(&age, COPULAR_AGE))
+    }
+
     /// Ties `f` to the entity of the first of `ties` that finds one, unless one before it finds
     /// that the number is nobody's.
     fn tie(&self, f: &mut Fact, ties: &[Tie], claim: &Claim) {
@@ -1301,7 +1351,7 @@ mod tests {
         }
         let untested: Vec<_> = rules()
             .into_iter()
-            .filter(|(name, _)| !tested.contains(name) && !TREE_TIES.contains(name))
+            .filter(|(name, _)| !tested.contains(name) && !TREE_RULES.contains(name))
             .collect();
         assert!(untested.is_empty(), "rules without a row: {untested:?}");
     }

@@ -87,6 +87,7 @@ fn reference() -> (Batch, Logits) {
         ner: floats("logits"),
         pos: Some(floats("pos_logits")),
         chunk: Some(floats("chunk_logits")),
+        dep: None,
     };
     (batch, logits)
 }
@@ -123,6 +124,7 @@ fn padding_does_not_change_logits() {
             ner: cut(&full.ner),
             pos: full.pos.as_ref().map(cut),
             chunk: full.chunk.as_ref().map(cut),
+            dep: None,
         };
         let diff = logit_diff(&got, &want, &single.attention_mask);
         assert!(diff.max <= TOL, "row {row} alone vs in the batch: {diff:?}");

@@ -1,6 +1,6 @@
 //! The `factx` command line: `extract` runs the pipeline over corpora, `eval` scores it.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use factx::convert::{self, Format, RecordWriter, Source};
 use factx::eval::{self, conll};
@@ -122,6 +122,10 @@ struct EvalArgs {
     /// Score NER on CoNLL-2003-format data instead (entity-level, as conlleval/seqeval).
     #[arg(long, conflicts_with = "gold")]
     conll: Option<PathBuf>,
+    /// With --conll: score the mentions of the whole pipeline's records (the rules' entity
+    /// labels and spans), as users get them, instead of the model's alone.
+    #[arg(long, requires = "conll")]
+    pipeline: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -135,8 +139,9 @@ struct EvalArgs {
     /// rules be tuned on the tune half's errors, never on the held-out half's.
     #[arg(long, value_parser = ["tune", "heldout"], conflicts_with = "conll")]
     half: Option<String>,
-    /// Score with these rules switched off (names as `--explain` prints them; docs/RULES.md).
-    #[arg(long, value_delimiter = ',', conflicts_with_all = ["conll", "pred"])]
+    /// Score with these rules switched off (names as `--explain` prints them; docs/RULES.md);
+    /// with --conll, only with --pipeline.
+    #[arg(long, value_delimiter = ',', conflicts_with = "pred")]
     without: Vec<String>,
     #[command(flatten)]
     model: ModelArgs,
@@ -476,11 +481,16 @@ fn eval(args: EvalArgs) -> Result<()> {
     }
 }
 
-/// NER alone, as CoNLL scores it: the model's mentions without the rules stages.
+/// NER as CoNLL scores it: the model's mentions without the rules stages, or with
+/// `--pipeline` the mentions of the records the whole pipeline writes.
 fn eval_conll(args: &EvalArgs, path: &std::path::Path) -> Result<()> {
+    if !args.without.is_empty() && !args.pipeline {
+        bail!("--without with --conll needs --pipeline: without it no rule runs");
+    }
     let docs = conll::read(path)?;
     let options = Options {
-        rules: false,
+        rules: args.pipeline,
+        switches: factx::rules::Switches::without(&args.without)?,
         ..Options::default()
     };
     let mut pipeline = load_pipeline(&args.model, options)?;

@@ -553,3 +553,48 @@ fn syntax_phrase_table() {
         }
     }
 }
+
+/// `factx eval --conll FILE --pipeline` scores the mentions of the whole pipeline's records: on
+/// the fixtures (written as CoNLL by `factx convert`) the rules' labels score otherwise than the
+/// model's alone, switching the entity passes off changes that, and `--without` needs
+/// `--pipeline`.
+#[test]
+fn conll_eval_of_the_whole_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("fixtures.conll");
+    let gold = repo_path("tests/fixtures/gold.jsonl");
+    factx(&[
+        "convert",
+        gold.to_str().unwrap(),
+        "--to",
+        "conll",
+        "-o",
+        conll.to_str().unwrap(),
+    ]);
+    let conll = conll.to_str().unwrap();
+    let micro = |args: &[&str]| -> f64 {
+        let mut all = vec!["eval", "--conll", conll, "--json"];
+        all.extend_from_slice(args);
+        let report: Value = serde_json::from_str(&factx(&all)).unwrap();
+        report["micro"]["f1"].as_f64().unwrap()
+    };
+    let entity_passes: Vec<String> = factx(&["rules"])
+        .lines()
+        .filter(|l| l.starts_with("entities\t"))
+        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .collect();
+    let all_off = entity_passes.join(",");
+    let (ner, pipeline) = (micro(&[]), micro(&["--pipeline"]));
+    assert!(
+        ner > 0.5 && pipeline > 0.5,
+        "model {ner}, pipeline {pipeline}"
+    );
+    assert_ne!(ner, pipeline, "the rules changed no mention");
+    assert_ne!(micro(&["--pipeline", "--without", &all_off]), pipeline);
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_factx"))
+        .args(["eval", "--conll", conll, "--without", &entity_passes[0]])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--pipeline"));
+}

@@ -923,12 +923,18 @@ fn merge_acronyms(a: &Analysis, candidates: &[Candidate], clusters: &mut Cluster
         if !is_acronym {
             continue;
         }
-        // "Agence France Presse (AFP)": the text defines the acronym, whatever the labels say.
+        // "Agence France Presse (AFP)": the text defines the acronym when it is of the name's
+        // label, or its initials whatever the labels say ("Brazilian Institute for Geography
+        // and Statistics (IBGE)" has neither initials). A bracketed country after a name is no
+        // definition: "Lindsay Davenport (U.S.) beat
+        // Kimberly Po (U.S.)" joined every American player into one person (CoNLL-2003 dev).
         if i > 0 {
             let prev = &candidates[i - 1];
             let between = doc.text[prev.end..c.start].trim();
             let after = doc.text[c.end..].trim_start();
-            if between == "(" && after.starts_with(')') && prev.tokens.len() > 1 {
+            let fits =
+                prev.label == c.label || initials(&prev.tokens).eq_ignore_ascii_case(&letters);
+            if between == "(" && after.starts_with(')') && prev.tokens.len() > 1 && fits {
                 clusters.union(i, i - 1);
                 continue;
             }
@@ -1742,6 +1748,29 @@ mod tests {
             &[("British Broadcasting Corporation", "ORG"), ("BBC", "ORG")],
         );
         assert_eq!(entities.len(), 1);
+        // A bracketed country after a name defines no acronym (CoNLL-2003 tennis results).
+        let text = "Lindsay Davenport (U.S.) beat Kimberly Po (U.S.) 6-1 6-2.";
+        let entities = resolve_text(
+            text,
+            &[
+                ("Lindsay Davenport", "PER"),
+                ("Kimberly Po", "PER"),
+                ("U.S.", "LOC"),
+            ],
+        );
+        let mut names: Vec<_> = entities
+            .iter()
+            .map(|e| (e.label.as_str(), e.name.as_str()))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ("LOC", "U.S."),
+                ("PER", "Kimberly Po"),
+                ("PER", "Lindsay Davenport")
+            ]
+        );
     }
 
     #[test]

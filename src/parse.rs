@@ -23,7 +23,7 @@ const UNSCORED: f32 = -30.0;
 
 /// Longer sentences (lists, tables, text without stops) are decoded in pieces of this many
 /// words, each with its own root: Eisner is cubic in the length.
-const MAX_TREE_WORDS: usize = 120;
+pub const MAX_TREE_WORDS: usize = 120;
 
 /// A word's scored heads: the root's log-probability and label, and up to [`CANDIDATES`]
 /// other heads (word indices) with theirs, best first. Held inline: one a word of every

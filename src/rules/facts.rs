@@ -844,7 +844,13 @@ impl<'e> Ctx<'_, 'e> {
     /// attaches such names to the phrase in many ways).
     fn named_before_apposition(&self, head: usize) -> Option<&'e Entity> {
         let a = self.analysis;
-        let from = a.sentence_of(head).words.start;
+        // Within a tree piece (parse::MAX_TREE_WORDS), so that a sentence of a million words
+        // costs no scan from its start for every number.
+        let from = a
+            .sentence_of(head)
+            .words
+            .start
+            .max(head.saturating_sub(crate::parse::MAX_TREE_WORDS));
         let first = (from..head).find(|&w| a.is_under(w, head))?;
         let e = self.mention_of(first)?;
         let after = (first..head).find(|&w| self.mention_of(w).is_none_or(|m| m.id != e.id))?;

@@ -2,8 +2,7 @@
 //! token's casing class, and overlapping windows the model can take.
 
 use crate::model::spec::ModelSpec;
-use anyhow::{anyhow, Context, Result};
-use std::collections::HashSet;
+use anyhow::{anyhow, bail, Context, Result};
 use std::ops::Range;
 use tokenizers::normalizers::NormalizerWrapper;
 use tokenizers::pre_tokenizers::PreTokenizerWrapper;
@@ -93,9 +92,9 @@ pub struct Encoder {
     tokenizer: Tokenizer,
     casing: bool,
     cuts: Cuts,
-    /// The characters of the tokenizer's added tokens ([CLS], [SEP], ...), which it finds in
-    /// the text too: a cut between two of them could split one.
-    added_chars: HashSet<char>,
+    /// The tokenizer's added tokens ([CLS], [SEP], ...), lowercase: it finds them in the text
+    /// too, so no cut may split one or part one from the whitespace it strips.
+    added: Vec<String>,
     /// Content tokens per window (the model's max length less [CLS] and [SEP]).
     window_tokens: usize,
     /// Minimum overlap between consecutive windows.
@@ -130,11 +129,11 @@ impl Encoder {
             Some(PreTokenizerWrapper::WhitespaceSplit(_)) => Cuts::Whitespace,
             _ => Cuts::Nowhere,
         };
-        let added_chars = tokenizer
+        let added = tokenizer
             .get_added_tokens_decoder()
             .values()
-            .flat_map(|t| t.content.chars())
-            .flat_map(|c| c.to_lowercase().chain(c.to_uppercase()).chain([c]))
+            .map(|t| t.content.to_lowercase())
+            .filter(|t| !t.is_empty())
             .collect();
         let window_tokens = spec.max_length - 2;
         Ok(Encoder {
@@ -143,7 +142,7 @@ impl Encoder {
             pad_id: id("[PAD]").unwrap_or(0),
             casing: spec.casing_token_types,
             cuts,
-            added_chars,
+            added,
             window_tokens,
             overlap: window_tokens / 4,
             tokenizer,
@@ -151,12 +150,24 @@ impl Encoder {
     }
 
     pub fn encode(&self, text: &str) -> Result<EncodedDoc> {
-        self.encode_in_pieces(text, PIECE_BYTES)
+        self.encode_in_pieces(text, PIECE_BYTES, usize::MAX)
     }
 
-    /// [`Encoder::encode`] with pieces of at most about `piece_bytes`: the same result for any
-    /// size (the tests cut small).
-    pub fn encode_in_pieces(&self, text: &str, piece_bytes: usize) -> Result<EncodedDoc> {
+    /// [`Encoder::encode`], or an error as soon as the text has more than `max_words` words:
+    /// the memory of the later stages grows with the words (`--max-doc-words`).
+    pub fn encode_at_most(&self, text: &str, max_words: usize) -> Result<EncodedDoc> {
+        self.encode_in_pieces(text, PIECE_BYTES, max_words)
+    }
+
+    /// The encoding in pieces of at most about `piece_bytes`: the same for any size (the tests
+    /// cut small), but for a run of more than 16 pieces with nowhere to cut, which is cut
+    /// anyway (the tokenizer reads any word over 100 characters as one unknown token).
+    pub fn encode_in_pieces(
+        &self,
+        text: &str,
+        piece_bytes: usize,
+        max_words: usize,
+    ) -> Result<EncodedDoc> {
         let mut ids = Vec::new();
         let mut words: Vec<EncodedWord> = Vec::new();
         let mut start = 0;
@@ -188,6 +199,12 @@ impl Encoder {
                 last_word_id = *word_id;
             }
             ids.extend_from_slice(encoding.get_ids());
+            if words.len() > max_words {
+                bail!(
+                    "document has more than {max_words} words, the limit that bounds memory \
+                     (--max-doc-words)"
+                );
+            }
             start = end;
         }
         let mut type_ids = vec![0u8; ids.len()];
@@ -206,8 +223,8 @@ impl Encoder {
     }
 
     /// The end of the piece that starts at `start`: the last place to cut within `piece_bytes`
-    /// (a line break if the second half holds one), else the first after; the text's end when
-    /// there is none.
+    /// (a line break if the second half holds one), else the first after within 16 pieces,
+    /// else the first character boundary from there (or the text's end if nearer).
     fn cut(&self, text: &str, start: usize, piece_bytes: usize) -> usize {
         let bytes = text.as_bytes();
         let limit = start.saturating_add(piece_bytes);
@@ -219,20 +236,20 @@ impl Encoder {
             let at_boundary = b.is_ascii_whitespace()
                 || (self.cuts == Cuts::WhitespaceOrPunctuation && b.is_ascii_punctuation());
             // ASCII bytes never occur inside a multi-byte character, so `i` is a boundary.
-            at_boundary
-                && !self.added_chars.contains(&char::from(b))
-                && !text[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| self.added_chars.contains(&c))
+            at_boundary && !self.added.iter().any(|t| added_token_across(text, i, t))
         };
         let half = start.saturating_add(piece_bytes / 2);
+        let far = start.saturating_add(piece_bytes.saturating_mul(16));
         (half.max(start + 1)..=limit)
             .rev()
             .find(|&i| bytes[i] == b'\n' && can_cut(i))
             .or_else(|| (start + 1..=limit).rev().find(|&i| can_cut(i)))
-            .or_else(|| (limit + 1..text.len()).find(|&i| can_cut(i)))
-            .unwrap_or(text.len())
+            .or_else(|| (limit + 1..text.len().min(far)).find(|&i| can_cut(i)))
+            .unwrap_or_else(|| {
+                (far.min(text.len())..text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len())
+            })
     }
 
     /// Windows of at most `window_tokens` tokens covering all `n` tokens, spread evenly with at
@@ -241,6 +258,15 @@ impl Encoder {
     pub fn windows(&self, n: usize) -> Vec<Window> {
         plan_windows(n, self.window_tokens, self.overlap)
     }
+}
+
+/// Whether `token` occurs in `text` (ignoring ASCII case) starting before byte `at` and ending
+/// at or after it.
+fn added_token_across(text: &str, at: usize, token: &str) -> bool {
+    (at.saturating_sub(token.len())..at).any(|start| {
+        text.get(start..start + token.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(token))
+    })
 }
 
 fn plan_windows(n: usize, size: usize, overlap: usize) -> Vec<Window> {
@@ -278,6 +304,8 @@ fn plan_windows(n: usize, size: usize, overlap: usize) -> Vec<Window> {
 mod tests {
     use super::*;
 
+    const SEED: &str = include_str!("../seeds/000_ad85a12eac8d44ce.txt");
+
     #[test]
     fn casing_classes() {
         let cases = [
@@ -300,15 +328,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pieces_encode_as_the_whole_text() {
+    fn default_encoder() -> Encoder {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/factx-ner-minilm-l6");
-        let encoder = Encoder::new(&ModelSpec::load(&dir).unwrap()).unwrap();
+        Encoder::new(&ModelSpec::load(&dir).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn pieces_encode_as_the_whole_text() {
+        let encoder = default_encoder();
         assert_eq!(encoder.cuts, Cuts::WhitespaceOrPunctuation);
-        let seed = include_str!("../seeds/000_ad85a12eac8d44ce.txt");
         let texts = [
-            seed,
+            SEED,
             "Ms May said [SEP] and [CLS]x[MASK] [UNK]. [PAD]",
             "line one\r\nline two\r\n\r\nthree\tfour  five",
             "\u{FEFF}BOM, NUL\u{0}here, zero\u{200B}width and jo\u{200D}ined, cafe\u{301} e\u{301}\u{302}",
@@ -317,14 +348,35 @@ mod tests {
             "a\u{85}b c\u{2028}d e\u{A0}f",
         ];
         for text in texts {
-            let whole = encoder.encode_in_pieces(text, usize::MAX).unwrap();
-            for piece_bytes in [1, 2, 7, 40] {
-                let pieces = encoder.encode_in_pieces(text, piece_bytes).unwrap();
+            let whole = encoder
+                .encode_in_pieces(text, usize::MAX, usize::MAX)
+                .unwrap();
+            for piece_bytes in [3, 7, 40] {
+                let pieces = encoder
+                    .encode_in_pieces(text, piece_bytes, usize::MAX)
+                    .unwrap();
                 assert_eq!(pieces.ids, whole.ids, "{piece_bytes}: {text}");
                 assert_eq!(pieces.type_ids, whole.type_ids, "{piece_bytes}: {text}");
                 assert_eq!(pieces.words, whole.words, "{piece_bytes}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn a_run_with_nowhere_to_cut_is_cut_and_too_many_words_stop_the_encoding() {
+        let encoder = default_encoder();
+        let run = "x".repeat(1000);
+        let doc = encoder.encode_in_pieces(&run, 10, usize::MAX).unwrap();
+        let spans: Vec<_> = doc.words.iter().map(|w| (w.start, w.end)).collect();
+        // Cut where 16 pieces end.
+        let tiles: Vec<_> = (0..1000)
+            .step_by(160)
+            .map(|s| (s, (s + 160).min(1000)))
+            .collect();
+        assert_eq!(spans, tiles);
+        let e = encoder.encode_in_pieces(SEED, 40, 10).unwrap_err();
+        assert!(e.to_string().contains("more than 10 words"), "{e}");
+        assert!(encoder.encode_at_most(SEED, 10_000).is_ok());
     }
 
     #[test]

@@ -182,21 +182,26 @@ static DATE_HEADER: LazyLock<regex::Regex> =
 
 fn read_text_file(path: &Path, id: String, options: ReadOptions) -> Input {
     let name = path.display().to_string();
-    let bytes = match File::open(path).and_then(|f| {
+    match File::open(path).and_then(|f| {
         let mut bytes = Vec::new();
         f.take(options.max_doc_bytes as u64 + 1)
             .read_to_end(&mut bytes)
             .map(|_| bytes)
     }) {
-        Ok(bytes) => bytes,
-        Err(e) => return failed(&id, &name, None, format!("cannot read: {e}")),
-    };
+        Ok(bytes) => text_document(bytes, id, &name, options),
+        Err(e) => failed(&id, &name, None, format!("cannot read: {e}")),
+    }
+}
+
+/// The document a text file's `bytes` hold (at most `max_doc_bytes + 1` of them are needed to
+/// tell a file too large); `name` is the file's, for errors.
+pub fn text_document(bytes: Vec<u8>, id: String, name: &str, options: ReadOptions) -> Input {
     if bytes.len() > options.max_doc_bytes {
-        return failed(&id, &name, None, too_large(options.max_doc_bytes));
+        return failed(&id, name, None, too_large(options.max_doc_bytes));
     }
     let content = match String::from_utf8(bytes) {
         Ok(content) => content,
-        Err(e) => return failed(&id, &name, None, invalid_utf8(&e)),
+        Err(e) => return failed(&id, name, None, invalid_utf8(&e)),
     };
     let (date, text) = match DATE_HEADER.captures(&content) {
         Some(c) => (Some(c[1].to_string()), &content[c[0].len()..]),
@@ -207,7 +212,7 @@ fn read_text_file(path: &Path, id: String, options: ReadOptions) -> Input {
         text: text.trim_end().to_string(),
         ..InputDoc::default()
     };
-    set_date(&mut doc, date, &name, None);
+    set_date(&mut doc, date, name, None);
     Input::Doc(doc)
 }
 
@@ -234,7 +239,8 @@ fn set_date(doc: &mut InputDoc, date: Option<String>, file: &str, line: Option<u
     }
 }
 
-struct JsonlReader<R> {
+/// The documents of a JSONL stream, one per non-blank line; `name` is the file's, for errors.
+pub struct JsonlReader<R> {
     reader: R,
     name: String,
     line: usize,
@@ -245,7 +251,7 @@ struct JsonlReader<R> {
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    fn new(reader: R, name: String, options: ReadOptions, bytes_read: Arc<AtomicU64>) -> Self {
+    pub fn new(reader: R, name: String, options: ReadOptions, bytes_read: Arc<AtomicU64>) -> Self {
         JsonlReader {
             reader,
             name,

@@ -77,8 +77,12 @@ struct ExtractArgs {
     #[arg(long)]
     stats: bool,
     /// Documents larger than this many bytes become error records instead of being read.
-    #[arg(long, default_value_t = 32 << 20)]
+    #[arg(long, default_value_t = 8 << 20)]
     max_doc_bytes: usize,
+    /// Documents of more words than this (as the tokenizer counts them, punctuation too) become
+    /// error records: memory grows with the words, about 300 MB at the default.
+    #[arg(long, default_value_t = 250_000)]
+    max_doc_words: usize,
     /// Name the rule behind each role and fact (`rule`, and `entity_rule` for a fact's entity).
     #[arg(long)]
     explain: bool,
@@ -310,6 +314,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let sources = input::sources(&args.inputs)?;
     let options = Options {
         explain: args.explain,
+        max_doc_words: args.max_doc_words,
         ..Options::default()
     };
     let mut pipeline = load_pipeline(&args.model, options)?;
@@ -325,8 +330,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
                 weights: job::file_hash(&weights_file(&args.model)?)?,
                 backend: format!("{:?}", args.model.backend),
                 settings: format!(
-                    "explain {}, shard {:?}, max doc bytes {}",
-                    args.explain, args.shard, args.max_doc_bytes
+                    "explain {}, shard {:?}, max doc bytes {}, max doc words {}",
+                    args.explain, args.shard, args.max_doc_bytes, args.max_doc_words
                 ),
             };
             if args.resume {

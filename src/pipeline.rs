@@ -41,6 +41,9 @@ pub struct Options {
     pub switches: Switches,
     /// Keep the name of the rule behind each role and fact in the record (`--explain`).
     pub explain: bool,
+    /// Documents of more words than this become error records: memory grows with the words
+    /// (`--max-doc-words`).
+    pub max_doc_words: usize,
 }
 
 impl Default for Options {
@@ -51,6 +54,7 @@ impl Default for Options {
             rules: true,
             switches: Switches::default(),
             explain: false,
+            max_doc_words: usize::MAX,
         }
     }
 }
@@ -202,7 +206,7 @@ impl Pipeline {
             scope.spawn(move || {
                 for items in chunks(inputs, options.chunk_bytes) {
                     if prepared_tx
-                        .send(prepare(encoder, options.batch_size, items, stats))
+                        .send(prepare(encoder, options, items, stats))
                         .is_err()
                     {
                         break;
@@ -275,7 +279,7 @@ fn chunks(
 
 /// Tokenises a chunk's documents in parallel and packs all their windows into batches of
 /// similar length, so that little of each batch is padding.
-fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &StageTimes) -> Chunk {
+fn prepare(encoder: &Encoder, options: &Options, inputs: Vec<Input>, stats: &StageTimes) -> Chunk {
     let items: Vec<Item> = inputs
         .into_par_iter()
         .map(|input| match input {
@@ -286,10 +290,12 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &Sta
                     errors.push(error("input", "text is empty".into()));
                 }
                 let started = Instant::now();
-                let encoded = encoder.encode(&doc.text).unwrap_or_else(|e| {
-                    errors.push(error("tokenizer", e.to_string()));
-                    EncodedDoc::default()
-                });
+                let encoded = encoder
+                    .encode_at_most(&doc.text, options.max_doc_words)
+                    .unwrap_or_else(|e| {
+                        errors.push(error("tokenizer", e.to_string()));
+                        EncodedDoc::default()
+                    });
                 StageTimes::add(&stats.tokenize_ns, started);
                 stats.documents.fetch_add(1, Ordering::Relaxed);
                 stats
@@ -326,7 +332,7 @@ fn prepare(encoder: &Encoder, batch_size: usize, inputs: Vec<Input>, stats: &Sta
         .windows
         .fetch_add(windows.len() as u64, Ordering::Relaxed);
     let batches = windows
-        .chunks(batch_size.max(1))
+        .chunks(options.batch_size.max(1))
         .map(|rows| {
             let docs: Vec<&EncodedDoc> = rows
                 .iter()

@@ -58,7 +58,8 @@ fn bad_documents_become_error_records_and_the_rest_come_out() {
     let path = dir.path().join("in.jsonl");
     let big = format!(
         "{{\"id\": \"big\", \"text\": \"{}Ariana Grande.\"}}\n",
-        "the crowd sang. ".repeat(5 * 1024 * 1024 / 16)
+        // Just under the default word limit (250,000), in one line of about 1 MB.
+        "the crowd sang. ".repeat(60_000)
     );
     let mut content = Vec::new();
     content.extend_from_slice(

@@ -759,7 +759,8 @@ impl<'d, 'a> View<'d, 'a> {
             && self.glued_s_before(end, first)
             && references::COMPANY_NOUNS.contains(self.a.lower[end - 3].as_ref())
             && self.a.lower[end - 4] == "the")
-            .then_some(end - 4)
+            // Lazily: `end - 4` overflows when the test fails for a short prefix.
+            .then(|| end - 4)
     }
 
     /// Whether a possessive "’s" glued to a word ends right before word `end` ("McDonald's").

@@ -14,3 +14,4 @@ pub mod progress;
 pub mod record;
 pub mod rules;
 pub mod tokenize;
+pub mod view;

@@ -37,6 +37,21 @@ enum Command {
     /// Convert records to another format (--to), or corrected annotations back to gold
     /// records (--from); docs/CONVERT.md.
     Convert(ConvertArgs),
+    /// Write records (any extraction, no gold needed) as one HTML page: a corpus summary,
+    /// an index, and each document with its entities, roles and facts drawn in the text.
+    View(ViewArgs),
+}
+
+#[derive(Args)]
+struct ViewArgs {
+    /// Records (JSONL), as `factx extract` writes them.
+    records: PathBuf,
+    /// The HTML file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Only the documents with this id (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
 }
 
 #[derive(Args)]
@@ -156,6 +171,7 @@ fn main() {
         Command::Eval(args) => eval(args),
         Command::Rules => list_rules(),
         Command::Convert(args) => convert(args),
+        Command::View(args) => view(args),
     };
     if let Err(e) = result {
         // `factx extract ... | head`: the reader has all it wants, a normal stop (ripgrep's
@@ -293,6 +309,26 @@ fn convert(args: ConvertArgs) -> Result<()> {
         (None, Some(source)) => convert::convert_to_gold(&args.input, source, out),
         (None, None) => unreachable!("clap requires --to or --from"),
     }
+}
+
+fn view(args: ViewArgs) -> Result<()> {
+    let mut records = input::read_records(&args.records)?;
+    if !args.ids.is_empty() {
+        if let Some(missing) = args
+            .ids
+            .iter()
+            .find(|id| !records.iter().any(|r| &&r.id == id))
+        {
+            anyhow::bail!(
+                "{}: no document with id {missing:?}",
+                args.records.display()
+            );
+        }
+        records.retain(|r| args.ids.contains(&r.id));
+    }
+    let title = args.records.display().to_string();
+    std::fs::write(&args.output, factx::view::render(&records, &title))
+        .with_context(|| format!("{}: cannot write", args.output.display()))
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::table::{Section, ERROR_HEADERS};
 use super::{in_half, mention_spans, LabeledSpan, Report};
 use crate::record::Record;
+use crate::view::escape as esc;
 
 const STYLE: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
@@ -31,21 +32,6 @@ sub.err { color: #d00; font-weight: bold; }
 "#;
 
 const LABELS: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn table_html(headers: &[&str], rows: &[Vec<String>], left: usize) -> String {
     let mut out = String::from("<table><tr>");

@@ -11,6 +11,7 @@ use crate::record::{Approx, Entity, Fact, FactValue, Record};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
+/// The page's own look; [`DOCUMENT_STYLE`] draws the documents.
 const STYLE: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 0; color: #222; }
 header { background: #243b53; color: #fff; padding: .5em 1.5em; }
@@ -31,6 +32,15 @@ th { background: #f0f0f0; }
 .timeline div { background: #f08c00; min-width: 1.4em; flex: 1; }
 .timeline-labels { display: flex; gap: 2px; font-size: 10px; overflow-x: auto; }
 .timeline-labels span { min-width: 1.4em; flex: 1; writing-mode: vertical-rl; }
+.roles li { margin: .2em 0; }
+.title { font-style: italic; }
+.former { color: #888; font-size: 12px; }
+.errors { color: #c92a2a; }
+nav.doc-nav a { margin-right: 1em; }
+"#;
+
+/// Documents drawn as [`record_html`] draws them; the eval report uses it too.
+pub const DOCUMENT_STYLE: &str = r#"
 .text { white-space: pre-wrap; line-height: 2.3; border: 1px solid #ddd; padding: .6em; }
 mark.ent { border-radius: 4px; padding: 1px 2px; color: inherit; }
 mark.ent .lab { font-size: 9px; font-weight: bold; margin-left: 3px; color: #444; }
@@ -40,11 +50,7 @@ mark.ent .lab { font-size: 9px; font-weight: bold; margin-left: 3px; color: #444
 .l-PER { background: #ffd8a8; } .l-ORG { background: #a5d8ff; }
 .l-LOC { background: #b2f2bb; } .l-MISC { background: #e5dbff; }
 .l-other { background: #dee2e6; }
-.roles li { margin: .2em 0; }
-.title { font-style: italic; }
-.former { color: #888; font-size: 12px; }
-.errors { color: #c92a2a; }
-nav.doc-nav a { margin-right: 1em; }
+.err { outline: 2px dashed #d00; outline-offset: 1px; }
 "#;
 
 /// How many people and organisations the summary lists.
@@ -166,8 +172,38 @@ fn marked_text(text: &str, mut markups: Vec<Markup>) -> (String, usize) {
     (out, left_out)
 }
 
+/// What a drawn span stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    Mention,
+    Fact,
+    Role,
+}
+
+/// `record`'s text as HTML with its mentions, facts and roles drawn in it, and how many spans
+/// were left out because they cross others. `flag(what, start, end, label)` outlines a span
+/// as an error when it answers `Some(anchor)`, the anchor (when not empty) becoming its `id`.
+pub fn record_html(
+    record: &Record,
+    flag: &dyn Fn(Drawn, usize, usize, &str) -> Option<String>,
+) -> (String, usize) {
+    marked_text(&record.text, record_markups(record, flag))
+}
+
+/// ` class="CLASS[ err]"[ id="ANCHOR"]`, as `flag` says.
+fn attributes(class: &str, flagged: Option<String>) -> String {
+    match flagged {
+        None => format!(" class=\"{class}\""),
+        Some(anchor) if anchor.is_empty() => format!(" class=\"{class} err\""),
+        Some(anchor) => format!(" class=\"{class} err\" id=\"{}\"", escape(&anchor)),
+    }
+}
+
 /// Entity, fact and role markups of a record, for [`marked_text`].
-fn record_markups(record: &Record) -> Vec<Markup> {
+fn record_markups(
+    record: &Record,
+    flag: &dyn Fn(Drawn, usize, usize, &str) -> Option<String>,
+) -> Vec<Markup> {
     let mut markups = Vec::new();
     for entity in &record.entities {
         let class = label_class(&entity.label);
@@ -177,7 +213,11 @@ fn record_markups(record: &Record) -> Vec<Markup> {
                 end: mention.end,
                 layer: 0,
                 open: format!(
-                    "<mark class=\"ent {class}\" title=\"{} {}: {}\">",
+                    "<mark{} title=\"{} {}: {}\">",
+                    attributes(
+                        &format!("ent {class}"),
+                        flag(Drawn::Mention, mention.start, mention.end, &entity.label)
+                    ),
                     escape(&entity.id),
                     escape(&entity.label),
                     escape(&entity.name)
@@ -207,7 +247,11 @@ fn record_markups(record: &Record) -> Vec<Markup> {
             end: fact.end,
             layer: 1,
             open: format!(
-                "<span class=\"fact\" title=\"{}: {}{}{}\">",
+                "<span{} title=\"{}: {}{}{}\">",
+                attributes(
+                    "fact",
+                    flag(Drawn::Fact, fact.start, fact.end, fact.kind.as_str())
+                ),
                 fact.kind.as_str(),
                 escape(&value),
                 escape(&predicate),
@@ -222,7 +266,11 @@ fn record_markups(record: &Record) -> Vec<Markup> {
             end: role.end,
             layer: 2,
             open: format!(
-                "<span class=\"role-span\" title=\"role: {}\">",
+                "<span{} title=\"role: {}\">",
+                attributes(
+                    "role-span",
+                    flag(Drawn::Role, role.start, role.end, &role.title)
+                ),
                 escape(&role.title)
             ),
             close: "</span>".into(),
@@ -280,7 +328,7 @@ fn document_page(out: &mut String, records: &[Record], index: usize) {
         }
         out.push_str("</ul>\n");
     }
-    let (text, left_out) = marked_text(&record.text, record_markups(record));
+    let (text, left_out) = record_html(record, &|_, _, _, _| None);
     let _ = writeln!(out, "<div class=\"text\">{text}</div>");
     if left_out > 0 {
         let _ = writeln!(
@@ -546,7 +594,7 @@ pub fn render(records: &[Record], title: &str) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
-         <title>{}</title>\n<style>{STYLE}</style></head>\n<body>\n<header><b>factx view</b> \
+         <title>{}</title>\n<style>{STYLE}{DOCUMENT_STYLE}</style></head>\n<body>\n<header><b>factx view</b> \
          {} — <a href=\"#summary\">summary</a><a href=\"#documents\">documents</a></header>\n\
          <main>\n",
         escape(title),

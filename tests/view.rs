@@ -150,3 +150,96 @@ fn the_view_escapes_what_records_say() {
     assert_eq!(count(outline, "text>span.role-span"), 0);
     assert_eq!(count(outline, "li.role"), 1);
 }
+
+/// `factx eval --html`: headline scores as `--json` has them, bars per label, a confusion
+/// matrix that holds a relabelled entity, roles and facts drawn in both sides with errors
+/// outlined, and every listed error linking to a place that exists; rendered by Chromium.
+#[test]
+fn the_eval_report_leads_with_scores_and_links_each_error() {
+    let gold_path = common::repo_path("tests/fixtures/gold.jsonl");
+    let gold = factx::input::read_records(&gold_path).unwrap();
+    // A prediction with known errors: the first PER entity relabelled ORG, a fact and a role
+    // dropped.
+    let mut pred = gold.clone();
+    let entity = pred[0]
+        .entities
+        .iter_mut()
+        .find(|e| e.label == "PER")
+        .unwrap();
+    entity.label = "ORG".into();
+    let relabelled = entity.mentions.len() as u64;
+    pred[0].facts.remove(0);
+    pred[0].roles.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let pred_path = dir.path().join("pred.jsonl");
+    let lines: Vec<String> = pred
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap())
+        .collect();
+    std::fs::write(&pred_path, lines.join("\n")).unwrap();
+    let page = dir.path().join("report.html");
+    let eval = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_factx"))
+            .args(["eval", "--gold"])
+            .arg(&gold_path)
+            .arg("--pred")
+            .arg(&pred_path)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let json: Value = serde_json::from_slice(&eval(&["--json"])).unwrap();
+    eval(&["--html", page.to_str().unwrap()]);
+
+    let expect = |outline: &Value| {
+        assert_eq!(outline["errors"], Value::Array(vec![]), "{outline}");
+        assert_eq!(outline["unclosed"], Value::Array(vec![]), "{outline}");
+        let all = &json["all"];
+        let f1 = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
+        let totals = &outline["totals"];
+        assert_eq!(
+            totals["mentions"],
+            f1(&all["mentions"]["strict"]["micro"]["f1"])
+        );
+        assert_eq!(totals["roles"], f1(&all["roles"]["person_title"]["f1"]));
+        assert_eq!(
+            totals["facts"],
+            f1(&all["facts"]["without_entity"]["micro"]["f1"])
+        );
+        assert_eq!(count(outline, "table.label-bars"), 1);
+        assert_eq!(count(outline, "span.bar"), 3 * 4);
+        assert!(
+            count(outline, "td.miss") >= 1,
+            "the relabelled entity is not in the matrix"
+        );
+        // Both sides draw facts and roles; the dropped ones are outlined on the gold side.
+        assert_eq!(count(outline, "section.doc"), gold.len() as u64);
+        assert!(count(outline, "text>span.fact") > 2 * 500);
+        assert!(count(outline, "text>span.role-span") > 2 * 100);
+        assert!(count(outline, "text>mark.err") >= 2 * relabelled);
+        assert!(count(outline, "text>span.err") >= 2);
+        // Every error row links somewhere that exists.
+        assert!(count(outline, "tr.error") >= 2 + relabelled);
+        assert!(outline["links"].as_u64().unwrap() >= count(outline, "tr.error"));
+        assert_eq!(
+            outline["dangling"],
+            Value::Array(vec![]),
+            "{}",
+            outline["dangling"]
+        );
+    };
+    let outline = check(&page, None, &[]);
+    expect(&outline["page"]);
+
+    let Some(browser) = browser() else { return };
+    let checked = check(&page, Some((&browser, dir.path())), &["top"]);
+    expect(&checked["dom"]);
+    let screen = &checked["screens"]["top"];
+    assert!(screen["ink"].as_f64().unwrap() > 0.01, "blank: {screen}");
+}

@@ -1,5 +1,6 @@
 """What an HTML page holds, as JSON, for tests that cannot run a browser's script engine:
-element counts by `tag.class`, the `id`s, text of elements with a `data-name` (the summary's
+element counts by `tag.class`, the `id`s, in-page links and those whose target is missing
+("dangling"), text of elements with a `data-name` (the summary's
 totals), whether every element is closed in order; elements inside a document's `.text` are also
 counted as `text>tag.class`.
 With `--browser BIN FRAGMENT...` also what headless Chromium makes of it: the DOM it parsed
@@ -24,7 +25,7 @@ class Outline(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.counts, self.ids, self.stack, self.errors = Counter(), [], [], []
-        self.totals, self.capture = {}, None
+        self.totals, self.capture, self.links = {}, None, []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -38,6 +39,8 @@ class Outline(HTMLParser):
                 self.counts[f"text>{key}"] += 1
         if "id" in attrs:
             self.ids.append(attrs["id"])
+        if (attrs.get("href") or "").startswith("#"):
+            self.links.append(attrs["href"][1:])
         if "data-name" in attrs:
             self.capture = attrs["data-name"]
         if tag not in VOID:
@@ -54,7 +57,8 @@ class Outline(HTMLParser):
 
     def handle_data(self, data):
         if self.capture and data.strip():
-            self.totals[self.capture] = int(data.replace(",", ""))
+            number = data.strip().replace(",", "")
+            self.totals[self.capture] = float(number) if "." in number else int(number)
             self.capture = None
 
 
@@ -62,7 +66,9 @@ def outline(html):
     parser = Outline()
     parser.feed(html)
     parser.close()
+    ids = set(parser.ids)
     return {"counts": parser.counts, "ids": parser.ids, "totals": parser.totals,
+            "links": len(parser.links), "dangling": sorted({l for l in parser.links if l not in ids}),
             "unclosed": parser.stack, "errors": parser.errors}
 
 

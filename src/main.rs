@@ -86,7 +86,8 @@ struct ExtractArgs {
     /// Output format (docs/CONVERT.md); brat, spacy and parquet need -o.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: Format,
-    /// No progress bar and no per-document error lines on stderr.
+    /// Nothing on stderr but fatal errors: no progress, no per-document error lines, no
+    /// summary line.
     #[arg(short, long)]
     quiet: bool,
     /// Print documents, words and time per stage (JSON) on stderr at the end.
@@ -481,9 +482,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
         Ok(())
     })?;
     writer.finish()?;
-    if let Some(progress) = progress {
-        progress.clear();
-    }
+    // Cleared for the summary line.
+    drop(progress);
     if documents_read.load(Ordering::Relaxed) == 0 {
         anyhow::bail!("no documents in {}", args.inputs.join(", "));
     }

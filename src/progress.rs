@@ -153,8 +153,12 @@ impl Progress {
         self.bar.println(line);
     }
 
-    /// Clears the display, for the summary line to take its place.
-    pub fn clear(self) {
+}
+
+/// Gone from the screen however the run ends (an error while loading the model, a refused
+/// --resume), so that what is printed next starts on a clean line.
+impl Drop for Progress {
+    fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
 }

@@ -152,7 +152,6 @@ impl Progress {
     pub fn println(&self, line: String) {
         self.bar.println(line);
     }
-
 }
 
 /// Gone from the screen however the run ends (an error while loading the model, a refused

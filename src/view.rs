@@ -109,10 +109,12 @@ pub fn fact_value(fact: &Fact) -> String {
     format!("{approx}{from}{value}{unit}")
 }
 
-/// Integral values without a decimal point, as the record writes them.
+/// Integral values without a decimal point, as the record writes them, in thousands
+/// (`8,500,000,000`) so that a person reads them at a glance.
 fn number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        let sign = if n < 0.0 { "-" } else { "" };
+        format!("{sign}{}", crate::progress::thousands(n.abs() as u64))
     } else {
         format!("{n}")
     }
@@ -621,6 +623,13 @@ mod tests {
             open: format!("<{name}>"),
             close: format!("</{name}>"),
         }
+    }
+
+    #[test]
+    fn numbers_read_in_thousands() {
+        assert_eq!(number(8.5e9), "8,500,000,000");
+        assert_eq!(number(-1200.0), "-1,200");
+        assert_eq!(number(2.5), "2.5");
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 pub mod rules;
 pub mod tokenize;
+pub mod view;

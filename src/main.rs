@@ -8,11 +8,12 @@ use factx::input::{self, ReadOptions};
 use factx::job::{self, RunIdentity};
 use factx::output::JsonlWriter;
 use factx::pipeline::{self, BackendKind, Options, Pipeline};
-use indicatif::{ProgressBar, ProgressStyle};
+use factx::progress::{Progress, Tally};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,21 @@ enum Command {
     /// Convert records to another format (--to), or corrected annotations back to gold
     /// records (--from); docs/CONVERT.md.
     Convert(ConvertArgs),
+    /// Write records (any extraction, no gold needed) as one HTML page: a corpus summary,
+    /// an index, and each document with its entities, roles and facts drawn in the text.
+    View(ViewArgs),
+}
+
+#[derive(Args)]
+struct ViewArgs {
+    /// Records (JSONL), as `factx extract` writes them.
+    records: PathBuf,
+    /// The HTML file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Only the documents with this id (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
 }
 
 #[derive(Args)]
@@ -70,7 +86,8 @@ struct ExtractArgs {
     /// Output format (docs/CONVERT.md); brat, spacy and parquet need -o.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: Format,
-    /// No progress bar and no per-document error lines on stderr.
+    /// Nothing on stderr but fatal errors: no progress, no per-document error lines, no
+    /// summary line.
     #[arg(short, long)]
     quiet: bool,
     /// Print documents, words and time per stage (JSON) on stderr at the end.
@@ -164,6 +181,7 @@ fn main() {
         Command::Eval(args) => eval(args),
         Command::Rules => list_rules(),
         Command::Convert(args) => convert(args),
+        Command::View(args) => view(args),
     };
     if let Err(e) = result {
         // `factx extract ... | head`: the reader has all it wants, a normal stop (ripgrep's
@@ -303,6 +321,26 @@ fn convert(args: ConvertArgs) -> Result<()> {
     }
 }
 
+fn view(args: ViewArgs) -> Result<()> {
+    let mut records = input::read_records(&args.records)?;
+    if !args.ids.is_empty() {
+        if let Some(missing) = args
+            .ids
+            .iter()
+            .find(|id| !records.iter().any(|r| &&r.id == id))
+        {
+            anyhow::bail!(
+                "{}: no document with id {missing:?}",
+                args.records.display()
+            );
+        }
+        records.retain(|r| args.ids.contains(&r.id));
+    }
+    let title = args.records.display().to_string();
+    std::fs::write(&args.output, factx::view::render(&records, &title))
+        .with_context(|| format!("{}: cannot write", args.output.display()))
+}
+
 fn extract(args: ExtractArgs) -> Result<()> {
     if args.format != Format::Jsonl && args.resume {
         anyhow::bail!("--resume continues JSONL output only (--format jsonl)");
@@ -311,12 +349,27 @@ fn extract(args: ExtractArgs) -> Result<()> {
     if !args.format.streams() && args.output.is_none() {
         anyhow::bail!("{} cannot go to stdout: give -o OUT", args.format.name());
     }
+    let started = Instant::now();
     let sources = input::sources(&args.inputs)?;
+    if sources.is_empty() {
+        anyhow::bail!(
+            "no inputs found: no .txt or .jsonl files in {}",
+            args.inputs.join(", ")
+        );
+    }
     let options = Options {
         explain: args.explain,
         max_doc_words: args.max_doc_words,
         ..Options::default()
     };
+    // From the first moment: loading the model takes seconds.
+    let mut progress = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let model = args.model.model.as_ref().map_or_else(
+            || DEFAULT_MODEL.to_string(),
+            |path| path.display().to_string(),
+        );
+        Progress::loading(&model)
+    });
     let mut pipeline = load_pipeline(&args.model, options)?;
     // Records already in OUT, from the run this one resumes.
     let mut done = 0;
@@ -373,58 +426,79 @@ fn extract(args: ExtractArgs) -> Result<()> {
         move || interrupted.load(Ordering::Relaxed) || terminated.load(Ordering::Relaxed)
     };
     let bytes_read = Arc::new(AtomicU64::new(0));
-    let progress = (!args.quiet && std::io::stderr().is_terminal())
-        .then(|| progress_bar(input::total_bytes(&sources)));
+    let total_bytes = input::total_bytes(&sources);
+    // One document a text file; a JSONL file's are not counted ahead.
+    let total_documents = (args.shard.is_none()
+        && done == 0
+        && sources
+            .iter()
+            .all(|s| matches!(s, input::Source::Text { .. })))
+    .then_some(sources.len() as u64);
+    if let Some(progress) = &mut progress {
+        progress.start(total_bytes, total_documents);
+    }
+    // Documents read at all (before --shard and --resume choose): none means no input.
+    let documents_read = Arc::new(AtomicU64::new(0));
+    // Where each document handed to the pipeline lies in the input (bytes), in input order as
+    // the records come out: the bar shows how far the *written* records reach.
+    let (spans_tx, spans_rx) = crossbeam_channel::unbounded::<std::ops::Range<u64>>();
+    let previous_end = std::cell::Cell::new(0);
     let (shard, shards) = args.shard.map_or((0, 1), |(k, n)| (k - 1, n));
-    let inputs = input::read(
-        sources,
-        ReadOptions {
-            max_doc_bytes: args.max_doc_bytes,
-        },
-        bytes_read.clone(),
-    )
-    .enumerate()
-    .filter(move |(position, _)| position % shards == shard)
-    .map(|(_, input)| input)
-    .skip(done)
-    .take_while(move |_| !stop());
-    let (mut docs, mut failed) = (0u64, 0u64);
-    pipeline.run(inputs, |record| {
-        docs += 1;
-        if !record.errors.is_empty() {
-            failed += 1;
-            if !args.quiet {
-                for e in &record.errors {
-                    let place = match (&e.file, e.line) {
-                        (Some(f), Some(l)) => format!("{f}:{l}: "),
-                        (Some(f), None) => format!("{f}: "),
-                        _ => String::new(),
-                    };
-                    let line = format!(
-                        "factx: {place}{}: {} error: {}",
-                        record.id, e.stage, e.message
-                    );
-                    match &progress {
-                        Some(bar) => bar.println(line),
-                        None => eprintln!("{line}"),
-                    }
+    let inputs = {
+        let (bytes_read, documents_read) = (bytes_read.clone(), documents_read.clone());
+        input::read(
+            sources,
+            ReadOptions {
+                max_doc_bytes: args.max_doc_bytes,
+            },
+            bytes_read.clone(),
+        )
+        .map(move |input| {
+            documents_read.fetch_add(1, Ordering::Relaxed);
+            let end = bytes_read.load(Ordering::Relaxed);
+            (previous_end.replace(end)..end, input)
+        })
+        .enumerate()
+        .filter(move |(position, _)| position % shards == shard)
+        .map(|(_, input)| input)
+        .skip(done)
+        .take_while(move |_| !stop())
+        .map(move |(span, input)| {
+            // The receiver outlives the run, so this cannot fail.
+            spans_tx.send(span).ok();
+            input
+        })
+    };
+    let mut tally = Tally::default();
+    pipeline.run(inputs, |record, words| {
+        if !args.quiet {
+            for e in &record.errors {
+                let line = format!("factx: {}", error_line(&record.id, e));
+                match &progress {
+                    Some(progress) => progress.println(line),
+                    None => eprintln!("{line}"),
                 }
             }
-        }
-        if let Some(bar) = &progress {
-            bar.set_position(bytes_read.load(Ordering::Relaxed));
-            let rate = docs as f64 / bar.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{docs} docs, {rate:.1} docs/s"));
         }
         writer.write(&record)?;
         if flush_each {
             writer.flush()?;
         }
+        tally.add(&record, words);
+        let span = spans_rx.try_recv().unwrap_or_default();
+        if let Some(progress) = &mut progress {
+            progress.finished(&tally, span);
+        }
         Ok(())
     })?;
     writer.finish()?;
-    if let Some(bar) = progress {
-        bar.finish_with_message(format!("{docs} docs, {failed} with errors"));
+    // Cleared for the summary line.
+    drop(progress);
+    if documents_read.load(Ordering::Relaxed) == 0 {
+        anyhow::bail!("no documents in {}", args.inputs.join(", "));
+    }
+    if !args.quiet {
+        eprintln!("factx: {}", tally.summary(started.elapsed()));
     }
     if args.stats {
         eprintln!("{}", serde_json::to_string(&pipeline.stage_times())?);
@@ -441,11 +515,11 @@ fn extract(args: ExtractArgs) -> Result<()> {
         let resume = match &args.output {
             Some(path) if args.format == Format::Jsonl => format!(
                 "{} complete records in {}; the same command with --resume continues",
-                done + docs as usize,
+                done + tally.documents as usize,
                 path.display()
             ),
-            Some(path) => format!("{docs} records written to {}", path.display()),
-            None => format!("{docs} records written"),
+            Some(path) => format!("{} records written to {}", tally.documents, path.display()),
+            None => format!("{} records written", tally.documents),
         };
         eprintln!("factx: {how}: {resume}");
         std::process::exit(status);
@@ -461,21 +535,22 @@ fn list_rules() -> Result<()> {
     Ok(())
 }
 
-fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
-    let bar = match total_bytes {
-        Some(total) => ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(
-                "{bar:30} {percent:>3}% {msg} {binary_bytes_per_sec} ETA {eta}",
-            )
-            .expect("valid template"),
-        ),
-        None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {msg} {binary_bytes_per_sec}")
-                .expect("valid template"),
-        ),
+/// `PLACE: [ID: ]STAGE error: MESSAGE`, the place said once: a document without an id of its own
+/// is named by its place (`<stdin>:1`), and a text file's id is the end of its path.
+fn error_line(id: &str, e: &factx::record::RecordError) -> String {
+    let place = match (&e.file, e.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}"),
+        (Some(file), None) => file.clone(),
+        (None, _) => String::new(),
     };
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
-    bar
+    let named = if place.is_empty() {
+        format!("{id}: ")
+    } else if place.ends_with(id) {
+        format!("{place}: ")
+    } else {
+        format!("{place}: {id}: ")
+    };
+    format!("{named}{} error: {}", e.stage, e.message)
 }
 
 fn eval(args: EvalArgs) -> Result<()> {

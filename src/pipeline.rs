@@ -180,17 +180,18 @@ impl Pipeline {
         &self.spec
     }
 
-    /// Runs every input through the pipeline, handing records to `sink` in input order. Only
+    /// Runs every input through the pipeline, handing records to `sink` in input order, each
+    /// with the number of words the tokenizer found in its text (what progress counts). Only
     /// a failing sink (or a stage that cannot go on) stops the run; a document that fails
     /// becomes a record with `errors`.
     pub fn run(
         &mut self,
         inputs: impl Iterator<Item = Input> + Send,
-        mut sink: impl FnMut(Record) -> Result<()>,
+        mut sink: impl FnMut(Record, u64) -> Result<()>,
     ) -> Result<()> {
         let (prepared_tx, prepared_rx) = bounded::<Chunk>(1);
         let (scored_tx, scored_rx) = bounded::<Chunk>(1);
-        let (records_tx, records_rx) = bounded::<Vec<Record>>(1);
+        let (records_tx, records_rx) = bounded::<Vec<(Record, u64)>>(1);
         let Pipeline {
             encoder,
             scheme,
@@ -237,8 +238,8 @@ impl Pipeline {
             });
             // Dropping the receiver on a sink error stops the stages above.
             for records in records_rx {
-                for record in records {
-                    sink(record)?;
+                for (record, words) in records {
+                    sink(record, words)?;
                 }
             }
             Ok(())
@@ -248,7 +249,7 @@ impl Pipeline {
     /// Runs documents held in memory; for eval and tests.
     pub fn annotate(&mut self, docs: Vec<InputDoc>) -> Result<Vec<Record>> {
         let mut records = Vec::with_capacity(docs.len());
-        self.run(docs.into_iter().map(Input::Doc), |r| {
+        self.run(docs.into_iter().map(Input::Doc), |r, _| {
             records.push(r);
             Ok(())
         })?;
@@ -446,23 +447,27 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
     }
 }
 
-/// Decodes a document's mentions, runs the rules and builds its record.
+/// Decodes a document's mentions, runs the rules and builds its record; with its word count.
 fn finish(
     spec: &ModelSpec,
     scheme: &LabelScheme,
     options: &Options,
     item: Item,
     stats: &StageTimes,
-) -> Record {
+) -> (Record, u64) {
     let mut p = match item {
-        Item::Failed(record) => return *record,
+        Item::Failed(record) => return (*record, 0),
         Item::Doc(p) => *p,
     };
+    let word_count = p.encoded.words.len() as u64;
     if p.errors
         .iter()
         .any(|e| e.stage == "model" || e.stage == "tokenizer")
     {
-        return output::record(p.input, Found::Nothing, p.errors);
+        return (
+            output::record(p.input, Found::Nothing, p.errors),
+            word_count,
+        );
     }
     let started = Instant::now();
     let labels = scheme.len();
@@ -540,7 +545,7 @@ fn finish(
     };
     StageTimes::add(&stats.rules_ns, started);
     drop(doc);
-    output::record(p.input, found, p.errors)
+    (output::record(p.input, found, p.errors), word_count)
 }
 
 fn error(stage: &str, message: String) -> RecordError {

@@ -226,8 +226,11 @@ fn other_label_sets_map_onto_the_rules_or_run_ner_only() {
         assert!(ok, "{stderr}");
         (records.remove(0), stderr)
     };
-    let (original, quiet) = run(&common::tiny_model());
-    assert!(quiet.is_empty(), "{quiet}");
+    // Nothing to say but the summary line.
+    let only_summary =
+        |stderr: &str| stderr.lines().count() == 1 && stderr.starts_with("factx: 1 documents");
+    let (original, stderr) = run(&common::tiny_model());
+    assert!(only_summary(&stderr), "{stderr}");
     assert!(!original.facts.is_empty() && !original.entities.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
@@ -240,7 +243,7 @@ fn other_label_sets_map_onto_the_rules_or_run_ner_only() {
         ],
     );
     let (renamed, stderr) = run(&wikiner);
-    assert!(stderr.is_empty(), "{stderr}");
+    assert!(only_summary(&stderr), "{stderr}");
     assert_eq!(renamed, original);
 
     let dir = tempfile::tempdir().unwrap();
@@ -449,4 +452,110 @@ fn a_terminated_run_writes_what_is_complete_and_resumes() {
     let (_, stderr, ok) = extract(&["-o", out.to_str().unwrap(), "--resume", input], None);
     assert!(ok, "{stderr}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), whole);
+}
+
+/// What a person sees in a terminal (a pseudo-terminal, tests/support/pty_screen.py): a spinner
+/// while the model loads, then a bar that never runs ahead of the records written (the bar
+/// once followed bytes read, and showed 100% at 130 of 300 records), and a summary line.
+#[test]
+fn the_progress_bar_follows_the_records_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, numbered_docs(5_000, 30)).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let screen = Command::new("python3")
+        .arg(common::repo_path("tests/support/pty_screen.py"))
+        .arg(&out)
+        .arg(env!("CARGO_BIN_EXE_factx"))
+        .args(["extract", "--model", common::tiny_model().to_str().unwrap()])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        screen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&screen.stderr)
+    );
+    let screen: serde_json::Value = serde_json::from_slice(&screen.stdout).unwrap();
+    assert_eq!(screen["status"], 0);
+    let frames: Vec<(&str, u64)> = screen["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["text"].as_str().unwrap(), f["records"].as_u64().unwrap()))
+        .collect();
+    let all: Vec<&str> = frames.iter().map(|(text, _)| *text).collect();
+    assert!(frames[0].0.contains("loading model"), "{all:#?}");
+    // `[===>   ]  42% 2,123 docs · 764,280 words · 343,009 words/s · ETA 3s`
+    let bar =
+        regex::Regex::new(r"\] +(\d+)% ([\d,]+) docs · [\d,]+ words · [\d,]+ words/s").unwrap();
+    let number = |s: &str| s.replace(',', "").parse::<u64>().unwrap();
+    let mut mid_run = 0;
+    for (text, written) in &frames {
+        let Some(caps) = bar.captures(text) else {
+            continue;
+        };
+        let (percent, shown) = (number(&caps[1]), number(&caps[2]));
+        assert!(shown <= *written, "{text:?} with {written} records written");
+        // The documents are all alike: bytes finished go with documents finished.
+        assert!(percent.abs_diff(shown * 100 / 5_000) <= 1, "{text:?}");
+        if (1..5_000).contains(&shown) {
+            mid_run += 1;
+        }
+    }
+    assert!(mid_run >= 2, "no bar drawn mid-run: {all:#?}");
+    let last = frames.last().unwrap().0;
+    assert!(
+        last.starts_with("factx: 5,000 documents, 1,800,000 words in ")
+            && last.ends_with(" 15,000 entities, 0 roles, 3,570 facts, 0 error records"),
+        "{last}"
+    );
+}
+
+/// Without a terminal the summary is the only line on stderr; with --quiet there is none.
+#[test]
+fn a_run_ends_with_one_summary_line() {
+    let stdin = numbered_docs(3, 1);
+    let (records, stderr, ok) = extract(&["-"], Some(stdin.as_bytes()));
+    assert!(ok && records.len() == 3);
+    let words = "Ms Lena Holt, 0, joined Acme Corp in Oslo."
+        .split(' ')
+        .count()
+        + 3;
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("factx: 3 documents, {} words in ", words * 3))
+            && stderr.contains(" entities, 0 roles, ")
+            && stderr.ends_with(" facts, 0 error records\n"),
+        "{stderr}"
+    );
+    let (_, stderr, ok) = extract(&["-", "--quiet"], Some(stdin.as_bytes()));
+    assert!(ok && stderr.is_empty(), "{stderr}");
+}
+
+/// No input is an error naming what was searched; each error line names its place once.
+#[test]
+fn no_inputs_and_bad_lines_are_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().to_str().unwrap();
+    let (_, stderr, ok) = extract(&[empty], None);
+    assert!(!ok, "{stderr}");
+    assert_eq!(
+        stderr,
+        format!("factx: no inputs found: no .txt or .jsonl files in {empty}\n")
+    );
+    let empty_file = dir.path().join("empty.jsonl");
+    std::fs::write(&empty_file, "").unwrap();
+    let (_, stderr, ok) = extract(&[empty_file.to_str().unwrap()], None);
+    assert!(!ok && stderr.contains("no documents in "), "{stderr}");
+
+    let (records, stderr, ok) = extract(&["-"], Some(b"{\"text\": broken\n"));
+    assert!(ok && records.len() == 1);
+    let first = stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with("factx: <stdin>:1: input error: malformed JSON"),
+        "{stderr}"
+    );
 }

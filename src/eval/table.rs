@@ -322,7 +322,7 @@ impl DocErrors {
 }
 
 /// An error's cells, in [`ERROR_HEADERS`] order.
-fn error_row(e: &ErrorItem) -> Vec<String> {
+pub(crate) fn error_row(e: &ErrorItem) -> Vec<String> {
     vec![
         format!("{:?}", e.layer).to_lowercase(),
         format!("{:?}", e.kind).to_lowercase(),

@@ -13,7 +13,8 @@
 //!    rules. Heads outside the sentence and arcs not among a word's candidates score
 //!    [`UNSCORED`], so a tree always exists.
 
-use ndarray::{ArrayView2, ArrayView3, Axis};
+use ndarray::{Array1, ArrayView2, ArrayView3, Axis};
+use std::ops::Range;
 
 /// Heads kept per word besides the root.
 pub const CANDIDATES: usize = 6;
@@ -54,8 +55,9 @@ impl Candidates {
     }
 }
 
-/// The candidates of a window's words. `positions[w]` is the row of word `w`'s first
-/// sub-token in the window (`[CLS]` is row 0); `arcs` is the window's `[S, S]` arc scores
+/// The candidates of the window's words `dependents` (the ones the window is trusted for):
+/// `positions[w]` is the row of word `w`'s first sub-token in the window (`[CLS]` is row 0),
+/// every word of the window a possible head; `arcs` is the window's `[S, S]` arc scores
 /// (`[i, j]`: `j` heads `i`), `label_dep`/`label_head` its `[S, L, K]` label factors. Heads
 /// are indices into `positions`.
 pub fn window_candidates(
@@ -63,27 +65,18 @@ pub fn window_candidates(
     label_dep: ArrayView3<f32>,
     label_head: ArrayView3<f32>,
     positions: &[usize],
+    dependents: Range<usize>,
 ) -> Vec<Candidates> {
     let label = |dep_row: usize, head_row: usize| -> u16 {
         let dep = label_dep.index_axis(Axis(0), dep_row);
         let head = label_head.index_axis(Axis(0), head_row);
-        let best = (0..dep.nrows())
-            .map(|l| dep.row(l).dot(&head.row(l)))
-            .enumerate()
-            .fold((0, f32::NEG_INFINITY), |best, (l, s)| {
-                if s > best.1 {
-                    (l, s)
-                } else {
-                    best
-                }
-            });
-        best.0 as u16
+        let scores = Array1::from_iter((0..dep.nrows()).map(|l| dep.row(l).dot(&head.row(l))));
+        crate::decode::argmax(scores.view()) as u16
     };
     let mut scores = vec![0.0; positions.len() + 1];
-    positions
-        .iter()
-        .enumerate()
-        .map(|(w, &row)| {
+    dependents
+        .map(|w| {
+            let row = positions[w];
             let arc_row = arcs.row(row);
             scores[0] = arc_row[0];
             for (slot, &p) in scores[1..].iter_mut().zip(positions) {
@@ -260,7 +253,7 @@ mod tests {
         let n = a.nrows() - 1;
         let positions: Vec<usize> = (1..=n).collect();
         let factors = Array3::zeros((n + 1, 1, 1));
-        window_candidates(a.view(), factors.view(), factors.view(), &positions)
+        window_candidates(a.view(), factors.view(), factors.view(), &positions, 0..n)
     }
 
     fn heads(a: &Array2<f32>) -> Vec<Option<usize>> {
@@ -347,7 +340,7 @@ mod tests {
         dep.fill(1.0);
         head[[0, 1, 0]] = 1.0; // the root favours label 1
         head[[2, 0, 0]] = 1.0; // word 1 as a head favours label 0
-        let c = window_candidates(a.view(), dep.view(), head.view(), &[1, 2]);
+        let c = window_candidates(a.view(), dep.view(), head.view(), &[1, 2], 0..2);
         assert_eq!(sentence_tree(0, &c), [(Some(1), 0), (None, 1)]);
     }
 

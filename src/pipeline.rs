@@ -405,8 +405,10 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
                 continue;
             };
             let words = &p.encoded.words;
-            let in_window = words.partition_point(|w| w.first_token < window.tokens.start)
-                ..words.partition_point(|w| w.first_token < window.tokens.end);
+            let starting_before = |token: usize| words.partition_point(|w| w.first_token < token);
+            let in_window =
+                starting_before(window.tokens.start)..starting_before(window.tokens.end);
+            let kept = starting_before(window.keep.start)..starting_before(window.keep.end);
             let row_of = |word: &EncodedWord| word.first_token - window.tokens.start + 1;
             let window_arcs = logits.dep.as_ref().map(|dep| {
                 let positions: Vec<usize> = words[in_window.clone()].iter().map(row_of).collect();
@@ -415,16 +417,14 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
                     dep.label_dep.index_axis(Axis(0), r),
                     dep.label_head.index_axis(Axis(0), r),
                     &positions,
+                    kept.start - in_window.start..kept.end - in_window.start,
                 )
             });
             if window_arcs.is_some() && p.arcs.is_empty() {
                 p.arcs = vec![parse::Candidates::default(); words.len()];
             }
-            for w in in_window.clone() {
+            for w in kept.clone() {
                 let word = &words[w];
-                if !window.keep.contains(&word.first_token) {
-                    continue;
-                }
                 let row = row_of(word);
                 p.ner[w * labels..(w + 1) * labels]
                     .iter_mut()
@@ -438,7 +438,7 @@ fn score(backend: &mut dyn Backend, labels: usize, chunk: &mut Chunk) {
                         decode::argmax(chunk_logits.index_axis(Axis(0), r).row(row)) as u16;
                 }
                 if let Some(window_arcs) = &window_arcs {
-                    let mut arcs = window_arcs[w - in_window.start];
+                    let mut arcs = window_arcs[w - kept.start];
                     arcs.shift(in_window.start);
                     p.arcs[w] = arcs;
                 }

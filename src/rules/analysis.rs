@@ -150,6 +150,12 @@ impl<'d, 'a> Analysis<'d, 'a> {
         self.children(i).find(|&c| self.dep(c) == label)
     }
 
+    /// The subjects (`nsubj`, `nsubjpass`) of word `i`, in text order.
+    pub fn subjects(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.children(i)
+            .filter(|&c| matches!(self.dep(c), "nsubj" | "nsubjpass"))
+    }
+
     /// Word `i` and its heads up to the root of its sentence's tree.
     pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(i), |&w| self.head(w))

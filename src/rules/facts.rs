@@ -745,10 +745,7 @@ impl<'e> Ctx<'_, 'e> {
     /// plans"), else the one nearest the verb ("Michael Keaton thriller White Noise was").
     fn subject_of(&self, clause: usize) -> Option<usize> {
         let a = self.analysis;
-        let subjects: Vec<usize> = a
-            .children(clause)
-            .filter(|&c| matches!(a.dep(c), "nsubj" | "nsubjpass"))
-            .collect();
+        let subjects: Vec<usize> = a.subjects(clause).collect();
         let relative = subjects.iter().find_map(|&s| {
             let pronoun = if a.child(s, "poss").is_some_and(|p| a.lower[p] == "whose") {
                 a.child(s, "poss")?
@@ -778,11 +775,15 @@ impl<'e> Ctx<'_, 'e> {
         .or_else(|| nearest(&mut subjects.iter().copied()))
     }
 
+    /// The number-layer token holding the start of word `w`.
+    fn tok_of_word(&self, w: usize) -> usize {
+        let start = self.analysis.doc.words[w].start;
+        self.t.toks.partition_point(|k| k.end <= start)
+    }
+
     /// The mention holding word `w`.
     fn mention_of(&self, w: usize) -> Option<&'e Entity> {
-        let start = self.analysis.doc.words[w].start;
-        self.mentions
-            .holding(self.t.toks.partition_point(|k| k.end <= start))
+        self.mentions.holding(self.tok_of_word(w))
     }
 
     /// The entity a noun phrase headed by word `head`, subject of `clause`, names or belongs
@@ -821,13 +822,9 @@ impl<'e> Ctx<'_, 'e> {
         if pronoun == Some(Pronoun::Person) {
             return Tied::Unsaid;
         }
-        let tok_of = |w: usize| {
-            let start = a.doc.words[w].start;
-            self.t.toks.partition_point(|k| k.end <= start)
-        };
         let reference = std::iter::once(head)
             .chain(owner)
-            .map(tok_of)
+            .map(|w| self.tok_of_word(w))
             .find(|&k| self.refers_to_company(k));
         if let Some(k) = reference {
             return self.subject_organisation(k).into();

@@ -568,9 +568,7 @@ impl<'d, 'a> View<'d, 'a> {
             (self.entities[m.entity].label == label).then_some(m)
         };
         let object = a.child(verb, "dobj");
-        let subject = a
-            .children(verb)
-            .find(|&c| matches!(a.dep(c), "nsubj" | "nsubjpass"));
+        let subject = a.subjects(verb).next();
         let m = object
             .and_then(|o| named(o, Label::Person))
             .or_else(|| named(subject?, Label::Person))?;
@@ -600,9 +598,7 @@ impl<'d, 'a> View<'d, 'a> {
             .ancestors(head)
             .skip(1)
             .find(|&w| a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB")))?;
-        let subject = a
-            .children(verb)
-            .find(|&c| matches!(a.dep(c), "nsubj" | "nsubjpass"))?;
+        let subject = a.subjects(verb).next()?;
         let m = &self.mentions[self.mention_at[subject]?];
         (self.entities[m.entity].label == Label::Organisation).then_some(m.entity)
     }

@@ -651,18 +651,28 @@ fn reconcile_labels(candidates: &mut [Candidate]) {
 /// A nickname whose document names two of its clubs, or none, is left alone.
 fn link_nicknames(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
     let keys: Vec<String> = candidates.iter().map(|c| c.tokens.join(" ")).collect();
+    // The first organisation of each name, kept up to date as nicknames become organisations.
+    let mut first_organisation: HashMap<&str, usize> = HashMap::new();
+    for (j, c) in candidates.iter().enumerate().rev() {
+        if c.label == Label::Organisation {
+            first_organisation.insert(&keys[j], j);
+        }
+    }
     let mut links = Vec::new();
     for i in 0..candidates.len() {
         let named: Vec<usize> = nicknames::clubs_of(&keys[i])
             .iter()
             .filter_map(|club_names| {
-                (0..candidates.len()).find(|&j| {
-                    candidates[j].label == Label::Organisation && club_names.contains(&keys[j])
-                })
+                club_names
+                    .iter()
+                    .filter_map(|name| first_organisation.get(name.as_str()).copied())
+                    .min()
             })
             .collect();
         if let [club] = named[..] {
             candidates[i].label = Label::Organisation;
+            let first = first_organisation.entry(&keys[i]).or_insert(i);
+            *first = (*first).min(i);
             links.push((i, club));
         }
     }
@@ -841,19 +851,44 @@ fn merge_person_aliases(candidates: &[Candidate], clusters: &mut Clusters) {
         .into_iter()
         .filter(|&(_, best)| candidates[best].label == Label::Person)
         .collect();
-    let gender_of = |clusters: &mut Clusters, root: usize| {
-        candidates
-            .iter()
-            .enumerate()
-            .find(|&(i, c)| c.gender.is_some() && clusters.find(i) == root)
-            .and_then(|(_, c)| c.gender)
+    let tokens_of = |person: usize| -> &[String] { &candidates[people[person].1].tokens };
+    // People by their names' last, first and middle tokens: every alias test below needs one
+    // shared token, so a lookup replaces a scan of all people (quadratic on long documents).
+    let mut by_last: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_middle: HashMap<&str, Vec<usize>> = HashMap::new();
+    for person in 0..people.len() {
+        let tokens = tokens_of(person);
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            continue;
+        };
+        by_last.entry(last).or_default().push(person);
+        by_first.entry(first).or_default().push(person);
+        if tokens.len() > 2 {
+            for middle in &tokens[1..tokens.len() - 1] {
+                by_middle.entry(middle).or_default().push(person);
+            }
+        }
+    }
+    let named = |index: &HashMap<&str, Vec<usize>>, token: &String| -> Vec<usize> {
+        index.get(token.as_str()).cloned().unwrap_or_default()
     };
+    // Each cluster's gender is that of its earliest member that has one.
+    let mut genders: HashMap<usize, (usize, Gender)> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if let Some(gender) = c.gender {
+            genders.entry(clusters.find(i)).or_insert((i, gender));
+        }
+    }
     // Longer forms first, so "Salman Abedi" has joined "Salman Ramadan Abedi" before "Abedi"
     // looks for its full name.
-    let mut order = people.clone();
-    order.sort_by_key(|&(_, best)| std::cmp::Reverse(candidates[best].tokens.len()));
-    for (root, best) in order {
-        let short = &candidates[best].tokens;
+    let mut order: Vec<usize> = (0..people.len()).collect();
+    order.sort_by_key(|&person| std::cmp::Reverse(tokens_of(person).len()));
+    for person in order {
+        let short = tokens_of(person);
+        let Some(short_last) = short.last() else {
+            continue;
+        };
         let fits = |long: &[String]| -> bool {
             if long.len() <= short.len() {
                 return false;
@@ -865,44 +900,48 @@ fn merge_person_aliases(candidates: &[Candidate], clusters: &mut Clusters) {
                 && (long.first() == short.first() || long.ends_with(short))
                 && is_subsequence(short, long)
         };
-        let mut targets: Vec<usize> = people
+        let mut others = named(&by_last, short_last);
+        if short.len() == 1 {
+            others.extend(named(&by_first, short_last));
+        }
+        let mut targets: Vec<usize> = others
             .iter()
-            .filter(|&&(_, other)| fits(&candidates[other].tokens))
-            .map(|&(other_root, _)| clusters.find(other_root))
+            .filter(|&&other| fits(tokens_of(other)))
+            .map(|&other| clusters.find(people[other].0))
             .collect();
         // A single token is a surname before it is a first name ("May", not "May Smith").
         if short.len() == 1 {
-            let surnames: Vec<usize> = people
-                .iter()
-                .filter(|&&(_, other)| {
-                    let long = &candidates[other].tokens;
-                    long.len() > 1 && long.last() == short.last()
-                })
-                .map(|&(other_root, _)| clusters.find(other_root))
+            let surnames: Vec<usize> = named(&by_last, short_last)
+                .into_iter()
+                .filter(|&other| tokens_of(other).len() > 1)
+                .map(|other| clusters.find(people[other].0))
                 .collect();
             if !surnames.is_empty() {
                 targets = surnames;
             } else if targets.is_empty() {
                 // A name used alone from the middle of a full one ("Lula").
-                targets = people
-                    .iter()
-                    .filter(|&&(_, other)| {
-                        let long = &candidates[other].tokens;
-                        long.len() > 2 && long[1..long.len() - 1].contains(&short[0])
-                    })
-                    .map(|&(other_root, _)| clusters.find(other_root))
+                targets = named(&by_middle, short_last)
+                    .into_iter()
+                    .map(|other| clusters.find(people[other].0))
                     .collect();
             }
         }
         targets.sort_unstable();
         targets.dedup();
-        let root = clusters.find(root);
+        let root = clusters.find(people[person].0);
         targets.retain(|&t| t != root);
-        if let Some(gender) = gender_of(clusters, root) {
-            targets.retain(|&t| gender_of(clusters, t).is_none_or(|g| g == gender));
+        if let Some(&(_, gender)) = genders.get(&root) {
+            targets.retain(|t| genders.get(t).is_none_or(|&(_, g)| g == gender));
         }
         if let [target] = targets[..] {
+            let merged_gender = match (genders.remove(&root), genders.remove(&target)) {
+                (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+                (a, b) => a.or(b),
+            };
             clusters.union(root, target);
+            if let Some(gender) = merged_gender {
+                genders.insert(clusters.find(root), gender);
+            }
         }
     }
 }

@@ -47,6 +47,20 @@ impl Candidates {
             .map(|&(h, s, l)| (h as usize, s, l))
     }
 
+    /// A word whose one candidate is `head` (`None`: the root) with label index `label`: a
+    /// tree given outright, for the rules' tests.
+    #[cfg(test)]
+    pub fn given(head: Option<usize>, label: u16) -> Self {
+        let mut heads = [(0, 0.0, 0); CANDIDATES];
+        heads[0] = (head.unwrap_or(0) as u32, 0.0, label);
+        Candidates {
+            root: if head.is_none() { 0.0 } else { UNSCORED },
+            root_label: label,
+            len: u8::from(head.is_some()),
+            heads,
+        }
+    }
+
     /// Moves every head `by` words on (window indices → document indices).
     pub fn shift(&mut self, by: usize) {
         for head in &mut self.heads[..usize::from(self.len)] {

@@ -68,6 +68,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             children: Vec::new(),
         };
         analysis.decode_trees();
+        analysis.attach_dangling_prepositions();
         analysis.index_children();
         analysis
     }
@@ -90,6 +91,44 @@ impl<'d, 'a> Analysis<'d, 'a> {
                         .get(usize::from(label))
                         .map_or("", String::as_str),
                 };
+            }
+        }
+    }
+
+    /// The parser leaves a preposition before a subject without its object and makes the
+    /// object a second subject ("About 300 workers at Halden Steel walked out": "Steel" nsubj
+    /// of "walked", "at" childless). A preposition with no object takes the phrase right after
+    /// it as one when that phrase hangs from a word above the preposition.
+    fn attach_dangling_prepositions(&mut self) {
+        let n = self.heads.len();
+        let mut has_object = vec![false; n];
+        for w in 0..n {
+            if matches!(self.labels[w], "pobj" | "pcomp") {
+                if let Some(h) = self.head(w) {
+                    has_object[h] = true;
+                }
+            }
+        }
+        for (prep, &has) in has_object.iter().enumerate() {
+            if self.labels[prep] != "prep" || has || prep + 1 >= n {
+                continue;
+            }
+            // The noun phrase after the preposition, from its first word up through its
+            // modifiers to its head.
+            let mut object = prep + 1;
+            while matches!(
+                self.labels[object],
+                "det" | "compound" | "amod" | "nummod" | "poss"
+            ) && self.head(object).is_some_and(|h| h > object)
+            {
+                object = self.head(object).unwrap_or(object);
+            }
+            // Above the preposition, not below it: the new arc must not close a cycle.
+            let hangs_above = !self.is_under(prep, object)
+                && self.head(object).is_some_and(|h| self.is_under(prep, h));
+            if hangs_above && self.labels[object].starts_with("nsubj") {
+                self.heads[object] = prep as u32;
+                self.labels[object] = "pobj";
             }
         }
     }
@@ -228,7 +267,35 @@ impl<'d, 'a> Analysis<'d, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::doc;
+    use crate::rules::testing::{doc, doc_with_tree};
+
+    #[test]
+    fn a_dangling_preposition_takes_the_subject_after_it_as_its_object() {
+        // The parser's tree for it: "Steel" a second subject of "walked", "at" childless.
+        let text = "About 300 workers at Halden Steel walked out.";
+        let tree = [
+            (Some(1), "quantmod"),
+            (Some(2), "nummod"),
+            (Some(6), "nsubj"),
+            (Some(2), "prep"),
+            (Some(5), "compound"),
+            (Some(6), "nsubj"),
+            (None, "ROOT"),
+            (Some(6), "prt"),
+            (Some(6), "punct"),
+        ];
+        let d = doc_with_tree(text, &[("Halden Steel", "ORG")], &tree);
+        let a = Analysis::new(&d);
+        assert_eq!((a.head(5), a.dep(5)), (Some(3), "pobj"));
+        assert_eq!(a.subjects(6).collect::<Vec<_>>(), [2]);
+        // "at" already below "Steel": taking it as the object would close a cycle.
+        let mut below = tree;
+        below[3] = (Some(5), "prep");
+        let d = doc_with_tree(text, &[("Halden Steel", "ORG")], &below);
+        let a = Analysis::new(&d);
+        assert_eq!((a.head(5), a.dep(5)), (Some(6), "nsubj"));
+        assert_eq!((a.head(3), a.dep(3)), (Some(5), "prep"));
+    }
 
     #[test]
     fn every_layer_lines_up_with_the_words() {

@@ -675,10 +675,17 @@ impl<'e> Ctx<'_, 'e> {
                 let pos = t.pos(k);
                 !matches!(pos, Some("IN" | "TO")) && !is_verb(pos)
             });
-        if opening {
-            return Tied::Nobody;
-        }
         let number = t.toks[claim.num_first].word;
+        // "About 300 workers at Halden Steel walked out": a number in its clause's subject is
+        // whose that phrase says it is, or nobody's.
+        let of_counted = || {
+            let counted = a.head(number)?;
+            self.organisation_after_preposition(counted)
+                .or_else(|| self.organisation_after_preposition(number))
+        };
+        if opening {
+            return of_counted().map_or(Tied::Nobody, |e| Tied::To(e.id));
+        }
         let mut clause = number;
         loop {
             let Some(above) = self.clause_above(clause) else {
@@ -688,7 +695,7 @@ impl<'e> Ctx<'_, 'e> {
             if let Some(subject) = self.subject_of(clause) {
                 // (A relative clause's antecedent holds the clause, so is no such subject.)
                 if a.head(subject) == Some(clause) && a.is_under(number, subject) {
-                    return Tied::Nobody;
+                    return of_counted().map_or(Tied::Nobody, |e| Tied::To(e.id));
                 }
                 // "it fell to 9.6%": what changes is a level, not the company ("it cut 650
                 // jobs" has an object and is the company).
@@ -829,11 +836,29 @@ impl<'e> Ctx<'_, 'e> {
         if let Some(k) = reference {
             return self.subject_organisation(k).into();
         }
-        a.children(head)
+        let compound = a
+            .children(head)
             .filter(|&c| a.dep(c) == "compound")
             .filter_map(|c| self.mention_of(c))
-            .find(|e| matches!(e.label, Label::Organisation | Label::Person))
+            .find(|e| matches!(e.label, Label::Organisation | Label::Person));
+        compound
+            .or_else(|| self.organisation_after_preposition(head))
             .map_or(Tied::Nobody, |e| Tied::To(e.id))
+    }
+
+    /// "Shares in Lintel Bank", "sales at Brightline", "revenue at Vexa's European arm": the
+    /// organisation a preposition after word `head` names, or owns, is whose the phrase is.
+    fn organisation_after_preposition(&self, head: usize) -> Option<&'e Entity> {
+        let a = self.analysis;
+        a.children(head)
+            .filter(|&c| a.dep(c) == "prep" && matches!(a.lower[c].as_ref(), "in" | "at" | "of"))
+            .filter_map(|prep| a.child(prep, "pobj"))
+            .find_map(|object| {
+                let owner = a.child(object, "poss");
+                self.mention_of(object)
+                    .or_else(|| owner.and_then(|o| self.mention_of(o)))
+                    .filter(|e| e.label == Label::Organisation)
+            })
     }
 
     /// "Tesco, Britain's biggest retailer, plans ...": the name that opens the phrase headed by

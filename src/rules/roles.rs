@@ -2,21 +2,22 @@
 //! by the named patterns of `ROLE_PATTERNS` (tried in that order, the first that answers
 //! decides; `role_phrases.tsv` has a sentence for each):
 //!
-//! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE Label::Person" ("British prime minister
-//!   Theresa May", "McDonald's chief executive James Skinner"), also "TITLE and TITLE Label::Person";
+//! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE Label::Person [of|at ORG]" ("British
+//!   prime minister Theresa May", "McDonald's chief executive James Skinner", "Professor Hugh
+//!   Bell of Marlow University said"), also "TITLE and TITLE Label::Person";
 //! - appositive: "Label::Person, [AGE,] [the] [former] [ORG] TITLE [of|at|for ... ORG]," ("Charlie
 //!   Bell, the former head of McDonald's"), with brackets or dashes as well as commas;
 //! - reversed appositive: "[ORG] TITLE, Label::Person," ("The Ukraine's new president, Viktor
 //!   Yushchenko,");
 //! - parenthetical: "(TITLE) Label::Person";
 //! - plural titles before a list: "former Disney directors Roy Disney, Stanley Gold and ...";
-//! - copular and appointment verbs, with auxiliaries: "Label::Person [, who] became|has been named|is
+//! - copular and appointment verbs, with auxiliaries: "Label::Person [, AGE,] [, who] became|has been named|is
 //!   expected to become|took over as [the] TITLE" ("Mr Bell took over as chief executive"),
 //!   "Label::Person as TITLE"; "resigned/stepped down as", "had been" make it former;
 //! - succession: "X succeeded Y as TITLE" (both; Y former);
 //! - from the dependency tree, where the words around the title say too little: the title as
-//!   what a verb makes of its object or subject ("Sarah Quinn, 52, will take over as
-//!   chairwoman", "appointed John Ellis chief operating officer").
+//!   what a verb makes of its object or subject ("Sarah Quinn from Bergen will take
+//!   over as chairwoman", "appointed John Ellis chief operating officer").
 //!
 //! A title owned by "its"/"their" belongs to the organisation that is the subject of its clause
 //! ("Roma have sacked their coach, Luigi Conti"), read from the tree.
@@ -128,7 +129,7 @@ const ROLE_PATTERNS: &[RolePattern] = &[
     RolePattern { name: "role-succession", example: "Mr Ghosn succeeded Mr Hanawa as chief executive", read: |v, s| v.succession(s) },
     RolePattern { name: "role-linking-verb", example: "Mr Bell took over as chief executive", read: |v, s| v.linking_verb_role(s) },
     RolePattern { name: "role-reversed-appositive", example: "The Ukraine's new president, Viktor Yushchenko, will", read: |v, s| v.reversed_appositive(s) },
-    RolePattern { name: "role-syntax-link", example: "Sarah Quinn, 52, will take over as chairwoman; The firm appointed John Ellis chief operating officer", read: |v, s| v.syntax_link(s) },
+    RolePattern { name: "role-syntax-link", example: "Sarah Quinn from Bergen will take over as chairwoman; The firm appointed John Ellis chief operating officer", read: |v, s| v.syntax_link(s) },
 ];
 
 /// The role patterns' names and examples, in the order they are tried.
@@ -384,7 +385,7 @@ impl<'d, 'a> View<'d, 'a> {
         let org = left
             .org
             .or(right.org.map(Org::Entity))
-            .or_else(|| self.owner_by_pronoun(t.end).map(Org::Entity));
+            .or_else(|| self.owner_by_pronoun(&left, t.end).map(Org::Entity));
         Site {
             first,
             last,
@@ -421,13 +422,22 @@ impl<'d, 'a> View<'d, 'a> {
 
     fn pre_nominal(&self, site: &Site) -> Option<Vec<Found>> {
         let (person, end) = self.person_at(site.title.end, site.last)?;
-        Some(vec![site.found(
-            person,
-            site.left.start,
-            end,
-            site.left.org,
-            false,
-        )])
+        // "Professor Hugh Bell of Marlow University said": the organisation may follow the
+        // name, where the phrase ends with it ("Prime Minister Thatcher in Brighton", "John
+        // Prescott at the Labour conference" say where, not whose).
+        let after = self
+            .org_after_preposition(end, site.last)
+            .filter(|&(_, org_end)| {
+                site.org.is_none()
+                    && matches!(self.a.lower[end].as_ref(), "of" | "at")
+                    && (self.closes(org_end, site.last)
+                        || self.a.doc.words[org_end]
+                            .pos
+                            .is_some_and(|p| p.starts_with("VB")))
+            });
+        let org = site.org.or(after.map(|(org, _)| Org::Entity(org)));
+        let end = after.map_or(end, |(_, org_end)| org_end);
+        Some(vec![site.found(person, site.left.start, end, org, false)])
     }
 
     fn shared_person(&self, site: &Site) -> Option<Vec<Found>> {
@@ -478,15 +488,22 @@ impl<'d, 'a> View<'d, 'a> {
         if !closes {
             return None;
         }
-        let mut link = left.outer - 1;
-        if open == "," && link >= first + 2 {
-            let age = self.a.word(link - 1);
-            if self.a.word(link - 2) == "," && age.chars().all(|c| c.is_ascii_digit()) {
-                link -= 2;
-            }
-        }
+        let link = self
+            .name_end_before_age(left.outer, first)
+            .unwrap_or(left.outer - 1);
         let (person, start) = self.person_ending(link, first)?;
         Some(vec![site.found(person, start, right.end, site.org, false)])
+    }
+
+    /// Where a name ends when an age in commas ends right before word `end` ("Amy Cole, 45,
+    /// is"): at the first comma.
+    fn name_end_before_age(&self, end: usize, first: usize) -> Option<usize> {
+        let is_age = |w: usize| self.a.word(w).chars().all(|c| c.is_ascii_digit());
+        (end >= first + 3
+            && self.a.word(end - 1) == ","
+            && is_age(end - 2)
+            && self.a.word(end - 3) == ",")
+            .then(|| end - 3)
     }
 
     fn succession(&self, site: &Site) -> Option<Vec<Found>> {
@@ -518,6 +535,7 @@ impl<'d, 'a> View<'d, 'a> {
                 link -= 1;
             }
         }
+        let link = self.name_end_before_age(link, site.first).unwrap_or(link);
         let (person, start) = self.person_ending(link, site.first)?;
         Some(vec![site.found(
             person,
@@ -539,8 +557,8 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     /// Read from the dependency tree where the words around the title say too little: the
-    /// title is what a verb makes of its object or its subject, as "as TITLE" ("Sarah Quinn,
-    /// 52, will take over as chairwoman", "Atlas named Sarah Quinn as its director") or as
+    /// title is what a verb makes of its object or its subject, as "as TITLE" ("Sarah Quinn
+    /// from Bergen will take over as chairwoman", "Atlas named Sarah Quinn as its director") or as
     /// its complement ("The firm appointed John Ellis chief operating officer", read as an
     /// apposition to the object or as its predicate); the person is the verb's object if it
     /// has one, else its subject. A verb the linking-verb table marks
@@ -587,11 +605,15 @@ impl<'d, 'a> View<'d, 'a> {
 
     /// "Roma have sacked their coach", "Atlas cut its chief executive's pay": a title owned by
     /// "its"/"their" belongs to the organisation that is the subject of its clause.
-    fn owner_by_pronoun(&self, title_end: usize) -> Option<EntityId> {
+    fn owner_by_pronoun(&self, left: &Left, title_end: usize) -> Option<EntityId> {
         let a = self.a;
         let head = title_end.checked_sub(1)?;
-        let owner = a.child(head, "poss")?;
-        if !matches!(a.lower[owner].as_ref(), "its" | "their") {
+        let is_owner = |w: usize| matches!(a.lower[w].as_ref(), "its" | "their");
+        // The parser hangs "their" on the name in "their manager Liam Ford", so the title's
+        // own determiner counts too.
+        let owned =
+            a.child(head, "poss").is_some_and(is_owner) || (left.outer..left.start).any(is_owner);
+        if !owned {
             return None;
         }
         let verb = a
@@ -600,7 +622,15 @@ impl<'d, 'a> View<'d, 'a> {
             .find(|&w| a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB")))?;
         let subject = a.subjects(verb).next()?;
         let m = &self.mentions[self.mention_at[subject]?];
-        (self.entities[m.entity].label == Label::Organisation).then_some(m.entity)
+        // "AMF has begun proceedings against Vivendi, its chief executive ...": another
+        // organisation or place named in between may be the owner (references::Nearer).
+        let other_between = (m.end..head).any(|w| {
+            self.mention_at[w].is_some_and(|n| {
+                self.mentions[n].entity != m.entity
+                    && matches!(self.label(n), Label::Organisation | Label::Place)
+            })
+        });
+        (self.entities[m.entity].label == Label::Organisation && !other_between).then_some(m.entity)
     }
 
     fn left(&self, title_start: usize, first: usize) -> Left {
@@ -782,21 +812,10 @@ impl<'d, 'a> View<'d, 'a> {
             org,
             closed: true,
         };
+        if let Some((org, end)) = self.org_after_preposition(title_end, last) {
+            return closed_at(end, Some(org), end);
+        }
         if title_end < last && PREPOSITIONS.contains(self.a.lower[title_end].as_ref()) {
-            // "head of [the] McDonald's": the organisation completes the phrase.
-            let mut i = title_end + 1;
-            if i < last && DETERMINERS.contains(self.a.lower[i].as_ref()) {
-                i += 1;
-            }
-            if let Some(m) = self.mention_at.get(i).copied().flatten() {
-                let mention = &self.mentions[m];
-                if i < last
-                    && mention.start == i
-                    && matches!(self.label(m), Label::Organisation | Label::Place)
-                {
-                    return closed_at(mention.end, Some(mention.entity), mention.end);
-                }
-            }
             // "principal of the college,": a short phrase up to punctuation.
             let mut org = None;
             let mut end = title_end;
@@ -833,6 +852,24 @@ impl<'d, 'a> View<'d, 'a> {
             org: None,
             closed: self.closes(title_end, last),
         }
+    }
+
+    /// "of [the] McDonald's" from word `i`: the organisation or place a preposition of
+    /// `title_prepositions.tsv` introduces, and the word after its name.
+    fn org_after_preposition(&self, i: usize, last: usize) -> Option<(EntityId, usize)> {
+        if i >= last || !PREPOSITIONS.contains(self.a.lower[i].as_ref()) {
+            return None;
+        }
+        let mut i = i + 1;
+        if i < last && DETERMINERS.contains(self.a.lower[i].as_ref()) {
+            i += 1;
+        }
+        let m = self.mention_at.get(i).copied().flatten()?;
+        let mention = &self.mentions[m];
+        (i < last
+            && mention.start == i
+            && matches!(self.label(m), Label::Organisation | Label::Place))
+        .then_some((mention.entity, mention.end))
     }
 
     /// Whether the phrase before word `i` is complete: the sentence ends, or punctuation or a

@@ -3,6 +3,7 @@
 use crate::doc::{Doc, MentionSpan};
 use crate::input::InputDoc;
 use crate::output::{self, Found};
+use crate::parse::Candidates;
 use crate::record::Record;
 use crate::rules::Annotations;
 
@@ -50,6 +51,24 @@ pub fn doc<'a>(text: &'a str, mentions: &[(&str, &'a str)]) -> Doc<'a> {
     }
     spans.sort_by_key(|m| m.start);
     Doc::from_text(text, None, spans)
+}
+
+/// [`doc`] with a dependency tree given outright: per word, its head (`None`: the root) and
+/// its label.
+pub fn doc_with_tree<'a>(
+    text: &'a str,
+    mentions: &[(&str, &'a str)],
+    tree: &[(Option<usize>, &str)],
+) -> Doc<'a> {
+    let mut d = doc(text, mentions);
+    assert_eq!(d.words.len(), tree.len(), "one head per word");
+    let labels: Vec<String> = tree.iter().map(|&(_, label)| label.to_string()).collect();
+    d.arcs = (0..tree.len())
+        .map(|w| Candidates::given(tree[w].0, w as u16))
+        .collect();
+    // A test's few labels, kept for the test's lifetime.
+    d.dep_labels = Box::leak(labels.into_boxed_slice());
+    d
 }
 
 /// The seed document's text.

@@ -12,7 +12,7 @@ use factx::progress::{Progress, Tally};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 #[derive(Parser)]
@@ -370,6 +370,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
         );
         Progress::loading(&model)
     });
+    // Counted beside the model's loading, never waited for: the bar shows the total once known.
+    let total_documents = Arc::new(OnceLock::new());
+    if progress.is_some() {
+        let (sources, total, shard) = (sources.clone(), total_documents.clone(), args.shard);
+        std::thread::spawn(move || {
+            if let Some(documents) = input::count_documents(&sources) {
+                total.set(shard_share(documents, shard)).ok();
+            }
+        });
+    }
     let mut pipeline = load_pipeline(&args.model, options)?;
     // Records already in OUT, from the run this one resumes.
     let mut done = 0;
@@ -427,15 +437,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
     };
     let bytes_read = Arc::new(AtomicU64::new(0));
     let total_bytes = input::total_bytes(&sources);
-    // One document a text file; a JSONL file's are not counted ahead.
-    let total_documents = (args.shard.is_none()
-        && done == 0
-        && sources
-            .iter()
-            .all(|s| matches!(s, input::Source::Text { .. })))
-    .then_some(sources.len() as u64);
     if let Some(progress) = &mut progress {
-        progress.start(total_bytes, total_documents);
+        progress.start(total_bytes, total_documents, done as u64);
     }
     // Documents read at all (before --shard and --resume choose): none means no input.
     let documents_read = Arc::new(AtomicU64::new(0));
@@ -525,6 +528,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
         std::process::exit(status);
     }
     Ok(())
+}
+
+/// How many of `documents` shard K/N annotates: those at positions K-1, K-1+N, ... from 0.
+fn shard_share(documents: u64, shard: Option<(usize, usize)>) -> u64 {
+    match shard {
+        Some((k, n)) => documents.saturating_sub(k as u64 - 1).div_ceil(n as u64),
+        None => documents,
+    }
 }
 
 fn list_rules() -> Result<()> {

@@ -4,7 +4,7 @@
 //! failed record naming the file and line; the stream goes on with the next document.
 
 use crate::record::{Record, RecordError};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -388,21 +388,31 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// Reads one JSONL file of records (gold fixtures, earlier predictions).
-pub fn read_records(path: &Path) -> Result<Vec<Record>> {
+/// The records of one JSONL file (gold fixtures, earlier predictions), one at a time; a line
+/// that is no record is an error naming it.
+pub fn records(path: &Path) -> Result<impl Iterator<Item = Result<Record>>> {
     let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let mut records = Vec::new();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(&line) {
-            Ok(record) => records.push(record),
-            Err(e) => bail!("{}:{}: not a factx record: {e}", path.display(), i + 1),
-        }
-    }
-    Ok(records)
+    let path = path.to_path_buf();
+    Ok(BufReader::new(file)
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, line)| {
+            let place = || format!("{}:{}", path.display(), i + 1);
+            let line = match line {
+                Ok(line) if line.trim().is_empty() => return None,
+                Ok(line) => line,
+                Err(e) => return Some(Err(e).with_context(|| format!("{}: cannot read", place()))),
+            };
+            Some(
+                serde_json::from_str(&line)
+                    .with_context(|| format!("{}: not a factx record", place())),
+            )
+        }))
+}
+
+/// Reads one JSONL file of records into memory.
+pub fn read_records(path: &Path) -> Result<Vec<Record>> {
+    records(path)?.collect()
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ enum Command {
     /// Convert records to another format (--to), or corrected annotations back to gold
     /// records (--from); docs/CONVERT.md.
     Convert(ConvertArgs),
-    /// Write records (any extraction, no gold needed) as one HTML page: a corpus summary,
-    /// an index, and each document with its entities, roles and facts drawn in the text.
+    /// Write records (any extraction, no gold needed) as HTML pages: a corpus summary, an
+    /// index, and each document with its entities, roles and facts drawn in the text.
     View(ViewArgs),
 }
 
@@ -46,12 +46,18 @@ enum Command {
 struct ViewArgs {
     /// Records (JSONL), as `factx extract` writes them.
     records: PathBuf,
-    /// The HTML file to write.
+    /// The HTML file to write: the summary, the index and the first documents; the others go
+    /// to pages in OUT_files/ beside it (OUT without its extension).
     #[arg(short, long)]
     output: PathBuf,
     /// Only the documents with this id (repeatable).
     #[arg(long = "id", value_name = "ID")]
     ids: Vec<String>,
+    /// Documents per HTML file: the main file holds the first ones, each page in OUT_files/
+    /// the next ones.
+    #[arg(long, default_value_t = factx::view::DOCS_PER_FILE,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    docs_per_file: usize,
 }
 
 #[derive(Args)]
@@ -322,23 +328,8 @@ fn convert(args: ConvertArgs) -> Result<()> {
 }
 
 fn view(args: ViewArgs) -> Result<()> {
-    let mut records = input::read_records(&args.records)?;
-    if !args.ids.is_empty() {
-        if let Some(missing) = args
-            .ids
-            .iter()
-            .find(|id| !records.iter().any(|r| &&r.id == id))
-        {
-            anyhow::bail!(
-                "{}: no document with id {missing:?}",
-                args.records.display()
-            );
-        }
-        records.retain(|r| args.ids.contains(&r.id));
-    }
-    let title = args.records.display().to_string();
-    std::fs::write(&args.output, factx::view::render(&records, &title))
-        .with_context(|| format!("{}: cannot write", args.output.display()))
+    factx::view::write(&args.records, &args.output, &args.ids, args.docs_per_file)?;
+    Ok(())
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {

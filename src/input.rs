@@ -4,7 +4,7 @@
 //! failed record naming the file and line; the stream goes on with the next document.
 
 use crate::record::{Record, RecordError};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -110,6 +110,51 @@ pub fn total_bytes(sources: &[Source]) -> Option<u64> {
             Source::Stdin => None,
         })
         .sum()
+}
+
+/// How many documents [`read`] will yield from `sources`: one a text file, one a non-blank line
+/// of a JSONL file (a byte scan for newlines, nothing parsed: 47 MB in a few hundredths of a
+/// second). `None` when stdin is among them; a file that cannot be read counts as its one
+/// error record.
+pub fn count_documents(sources: &[Source]) -> Option<u64> {
+    sources
+        .iter()
+        .map(|source| match source {
+            Source::Text { .. } => Some(1),
+            Source::Jsonl(path) => Some(
+                File::open(path)
+                    .and_then(count_lines_with_text)
+                    .unwrap_or(1),
+            ),
+            Source::Stdin => None,
+        })
+        .sum()
+}
+
+/// Lines holding anything but ASCII whitespace, as [`JsonlReader`] skips blank ones.
+fn count_lines_with_text(mut reader: impl Read) -> std::io::Result<u64> {
+    let has_text = |bytes: &[u8]| bytes.iter().any(|b| !b.is_ascii_whitespace());
+    let mut block = vec![0u8; 1 << 20];
+    let (mut lines, mut line_has_text) = (0, false);
+    loop {
+        let n = match reader.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', &block[..n]) {
+            if line_has_text || has_text(&block[line_start..newline]) {
+                lines += 1;
+            }
+            line_has_text = false;
+            line_start = newline + 1;
+        }
+        // A line that goes on in the next block.
+        line_has_text = line_has_text || has_text(&block[line_start..n]);
+    }
+    Ok(lines + u64::from(line_has_text))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -343,21 +388,31 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     }
 }
 
-/// Reads one JSONL file of records (gold fixtures, earlier predictions).
-pub fn read_records(path: &Path) -> Result<Vec<Record>> {
+/// The records of one JSONL file (gold fixtures, earlier predictions), one at a time; a line
+/// that is no record is an error naming it.
+pub fn records(path: &Path) -> Result<impl Iterator<Item = Result<Record>>> {
     let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let mut records = Vec::new();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(&line) {
-            Ok(record) => records.push(record),
-            Err(e) => bail!("{}:{}: not a factx record: {e}", path.display(), i + 1),
-        }
-    }
-    Ok(records)
+    let path = path.to_path_buf();
+    Ok(BufReader::new(file)
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, line)| {
+            let place = || format!("{}:{}", path.display(), i + 1);
+            let line = match line {
+                Ok(line) if line.trim().is_empty() => return None,
+                Ok(line) => line,
+                Err(e) => return Some(Err(e).with_context(|| format!("{}: cannot read", place()))),
+            };
+            Some(
+                serde_json::from_str(&line)
+                    .with_context(|| format!("{}: not a factx record", place())),
+            )
+        }))
+}
+
+/// Reads one JSONL file of records into memory.
+pub fn read_records(path: &Path) -> Result<Vec<Record>> {
+    records(path)?.collect()
 }
 
 #[cfg(test)]
@@ -458,6 +513,22 @@ mod tests {
         assert_eq!(ids, ["a.txt", "b/z.txt"]);
         assert_eq!(doc(&inputs[1]).date.as_deref(), Some("2017-05-24"));
         assert_eq!(doc(&inputs[1]).text, "Soldiers are here.");
+    }
+
+    #[test]
+    fn documents_are_counted_as_the_reader_yields_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = "{\"text\": \"a\"}\n\n  \r\n{broken\n\t\n{\"text\": \"b\"}";
+        std::fs::write(dir.path().join("a.jsonl"), content).unwrap();
+        std::fs::write(dir.path().join("b.txt"), "").unwrap();
+        let all = sources(&[dir.path().to_string_lossy().into_owned()]).unwrap();
+        let read_options = ReadOptions { max_doc_bytes: 100 };
+        let yielded = read(all.clone(), read_options, Arc::default()).count() as u64;
+        assert_eq!((count_documents(&all), yielded), (Some(4), 4));
+        // Lines cut across the scan's blocks: one of 3 MB between two short ones.
+        let long = format!("{{}}\n{}\n \n{{}}", "x".repeat(3 << 20));
+        assert_eq!(count_lines_with_text(long.as_bytes()).unwrap(), 3);
+        assert_eq!(count_documents(&[Source::Stdin]), None);
     }
 
     #[test]

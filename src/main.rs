@@ -12,7 +12,7 @@ use factx::progress::{Progress, Tally};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 #[derive(Parser)]
@@ -37,8 +37,8 @@ enum Command {
     /// Convert records to another format (--to), or corrected annotations back to gold
     /// records (--from); docs/CONVERT.md.
     Convert(ConvertArgs),
-    /// Write records (any extraction, no gold needed) as one HTML page: a corpus summary,
-    /// an index, and each document with its entities, roles and facts drawn in the text.
+    /// Write records (any extraction, no gold needed) as HTML pages: a corpus summary, an
+    /// index, and each document with its entities, roles and facts drawn in the text.
     View(ViewArgs),
 }
 
@@ -46,12 +46,18 @@ enum Command {
 struct ViewArgs {
     /// Records (JSONL), as `factx extract` writes them.
     records: PathBuf,
-    /// The HTML file to write.
+    /// The HTML file to write: the summary, the index and the first documents; the others go
+    /// to pages in OUT_files/ beside it (OUT without its extension).
     #[arg(short, long)]
     output: PathBuf,
     /// Only the documents with this id (repeatable).
     #[arg(long = "id", value_name = "ID")]
     ids: Vec<String>,
+    /// Documents per HTML file: the main file holds the first ones, each page in OUT_files/
+    /// the next ones.
+    #[arg(long, default_value_t = factx::view::DOCS_PER_FILE,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    docs_per_file: usize,
 }
 
 #[derive(Args)]
@@ -322,23 +328,8 @@ fn convert(args: ConvertArgs) -> Result<()> {
 }
 
 fn view(args: ViewArgs) -> Result<()> {
-    let mut records = input::read_records(&args.records)?;
-    if !args.ids.is_empty() {
-        if let Some(missing) = args
-            .ids
-            .iter()
-            .find(|id| !records.iter().any(|r| &&r.id == id))
-        {
-            anyhow::bail!(
-                "{}: no document with id {missing:?}",
-                args.records.display()
-            );
-        }
-        records.retain(|r| args.ids.contains(&r.id));
-    }
-    let title = args.records.display().to_string();
-    std::fs::write(&args.output, factx::view::render(&records, &title))
-        .with_context(|| format!("{}: cannot write", args.output.display()))
+    factx::view::write(&args.records, &args.output, &args.ids, args.docs_per_file)?;
+    Ok(())
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
@@ -370,6 +361,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
         );
         Progress::loading(&model)
     });
+    // Counted beside the model's loading, never waited for: the bar shows the total once known.
+    let total_documents = Arc::new(OnceLock::new());
+    if progress.is_some() {
+        let (sources, total, shard) = (sources.clone(), total_documents.clone(), args.shard);
+        std::thread::spawn(move || {
+            if let Some(documents) = input::count_documents(&sources) {
+                total.set(shard_share(documents, shard)).ok();
+            }
+        });
+    }
     let mut pipeline = load_pipeline(&args.model, options)?;
     // Records already in OUT, from the run this one resumes.
     let mut done = 0;
@@ -427,15 +428,8 @@ fn extract(args: ExtractArgs) -> Result<()> {
     };
     let bytes_read = Arc::new(AtomicU64::new(0));
     let total_bytes = input::total_bytes(&sources);
-    // One document a text file; a JSONL file's are not counted ahead.
-    let total_documents = (args.shard.is_none()
-        && done == 0
-        && sources
-            .iter()
-            .all(|s| matches!(s, input::Source::Text { .. })))
-    .then_some(sources.len() as u64);
     if let Some(progress) = &mut progress {
-        progress.start(total_bytes, total_documents);
+        progress.start(total_bytes, total_documents, done as u64);
     }
     // Documents read at all (before --shard and --resume choose): none means no input.
     let documents_read = Arc::new(AtomicU64::new(0));
@@ -525,6 +519,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
         std::process::exit(status);
     }
     Ok(())
+}
+
+/// How many of `documents` shard K/N annotates: those at positions K-1, K-1+N, ... from 0.
+fn shard_share(documents: u64, shard: Option<(usize, usize)>) -> u64 {
+    match shard {
+        Some((k, n)) => documents.saturating_sub(k as u64 - 1).div_ceil(n as u64),
+        None => documents,
+    }
 }
 
 fn list_rules() -> Result<()> {

@@ -5,6 +5,7 @@
 
 use crate::record::Record;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Counts over the records written so far.
@@ -79,8 +80,12 @@ pub struct Progress {
     bar: ProgressBar,
     /// Input bytes in all; `None` for stdin, where a spinner counts documents instead of a bar.
     total_bytes: Option<u64>,
-    /// Documents in all, when known before reading (text files, no --shard or --resume).
-    total_documents: Option<u64>,
+    /// Documents this run's output will hold in all (--shard's share), once counted: the count
+    /// runs beside the model's loading and is never waited for; never set for stdin.
+    total_documents: Arc<OnceLock<u64>>,
+    /// Records already in OUT that `--resume` keeps: they count as done, as the bar's
+    /// percentage (input bytes from the start) counts them.
+    resumed: u64,
     /// When annotation began (the model loaded).
     started: Instant,
     /// The input position where this run's first document began: documents skipped by
@@ -98,16 +103,24 @@ impl Progress {
         Progress {
             bar,
             total_bytes: None,
-            total_documents: None,
+            total_documents: Arc::default(),
+            resumed: 0,
             started: Instant::now(),
             first_start: None,
         }
     }
 
     /// The model is loaded: a bar over `total_bytes` of input, or a spinner when it is unknown.
-    pub fn start(&mut self, total_bytes: Option<u64>, total_documents: Option<u64>) {
+    /// `total_documents` is filled in when counted; `resumed` records are in OUT already.
+    pub fn start(
+        &mut self,
+        total_bytes: Option<u64>,
+        total_documents: Arc<OnceLock<u64>>,
+        resumed: u64,
+    ) {
         self.total_bytes = total_bytes;
         self.total_documents = total_documents;
+        self.resumed = resumed;
         self.started = Instant::now();
         if let Some(total) = total_bytes {
             self.bar.set_length(total);
@@ -125,9 +138,10 @@ impl Progress {
     pub fn finished(&mut self, tally: &Tally, span: std::ops::Range<u64>) {
         let first_start = *self.first_start.get_or_insert(span.start);
         let seconds = self.started.elapsed().as_secs_f64();
-        let documents = match self.total_documents {
-            Some(total) => format!("{}/{}", thousands(tally.documents), thousands(total)),
-            None => thousands(tally.documents),
+        let done = self.resumed + tally.documents;
+        let documents = match self.total_documents.get() {
+            Some(&total) => format!("{}/{}", thousands(done), thousands(total)),
+            None => thousands(done),
         };
         let mut message = format!(
             "{documents} docs · {} words · {} words/s",

@@ -1,15 +1,22 @@
-//! `factx view`: any extraction, no gold needed, as one self-contained HTML page (inline CSS, no
+//! `factx view`: any extraction, no gold needed, as self-contained HTML (inline CSS and SVG, no
 //! script, no network): a corpus summary (the most mentioned people and organisations with
 //! their roles, facts by kind, dated facts on a timeline), an index of the documents, and each
 //! document with its entities coloured by label, its facts marked with their normalised value,
-//! and its roles drawn as person → title → organisation.
+//! and its roles drawn as arcs, person → title → organisation (`arcs.rs`).
 //!
 //! Every page is a `<section>` shown by CSS `:target` alone, so the browser lays out one
-//! document at a time however many the file holds: thousands open at once.
+//! document at a time. The records are read twice and never held: once for the summary, once
+//! to write the index and the documents, [`DOCS_PER_FILE`] to a file, so that any corpus opens
+//! as fast as one file of that many documents and memory stays flat.
+
+mod arcs;
 
 use crate::record::{Approx, Entity, Fact, FactValue, Record};
-use std::collections::{BTreeMap, HashMap};
+use anyhow::{bail, Context, Result};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 /// The page's own look; [`DOCUMENT_STYLE`] draws the documents.
 const STYLE: &str = r#"
@@ -18,7 +25,7 @@ header { background: #243b53; color: #fff; padding: .5em 1.5em; }
 header a { color: #fff; margin-right: 1em; }
 main { padding: 0 1.5em 2em; max-width: 70em; }
 .page { display: none; }
-.page:target, main:not(:has(.page:target)) #summary { display: block; }
+.page:target, main:not(:has(.page:target)) > .page:first-child { display: block; }
 .totals { display: flex; gap: 1.5em; flex-wrap: wrap; margin: 1em 0; }
 .totals div { border: 1px solid #ccc; border-radius: 6px; padding: .4em .9em; }
 .totals b { display: block; font-size: 1.6em; }
@@ -37,6 +44,7 @@ th { background: #f0f0f0; }
 .former { color: #888; font-size: 12px; }
 .errors { color: #c92a2a; }
 nav.doc-nav a { margin-right: 1em; }
+.files a, .files b { white-space: nowrap; }
 "#;
 
 /// Documents drawn as [`record_html`] draws them; the eval report uses it too.
@@ -51,7 +59,25 @@ mark.ent .lab { font-size: 9px; font-weight: bold; margin-left: 3px; color: #444
 .l-LOC { background: #b2f2bb; } .l-MISC { background: #e5dbff; }
 .l-other { background: #dee2e6; }
 .err { outline: 2px dashed #d00; outline-offset: 1px; }
+.arcs { display: block; overflow-x: auto; line-height: normal; margin: .2em 0; }
+.arcs svg { display: block; font: 13px ui-monospace, monospace; }
+.arcs text { text-anchor: middle; }
+.arcs rect { fill: #dee2e6; } .arcs rect.title { fill: #fff3bf; }
+.arcs rect.l-PER { fill: #ffd8a8; } .arcs rect.l-ORG { fill: #a5d8ff; }
+.arcs rect.l-LOC { fill: #b2f2bb; } .arcs rect.l-MISC { fill: #e5dbff; }
+.arcs .far rect { fill: #fff; stroke: #868e96; stroke-dasharray: 2 2; }
+.arcs .tag, .arcs .label { font-size: 9px; fill: #555; }
+.arcs .gap { fill: #868e96; }
+.arcs .arc path { fill: none; stroke: #495057; stroke-width: 1.5; }
+.arcs .arc path.head { fill: #495057; stroke: none; }
+.arcs .arc.to-org path { stroke: #1864ab; } .arcs .arc.to-org path.head { fill: #1864ab; }
+.arcs .arc.former path { stroke-dasharray: 5 3; }
+.arcs .arc.former path.head { stroke-dasharray: none; }
 "#;
+
+/// Documents a file holds by default: 500 BBC documents make about 4 MB, which a browser opens
+/// at once.
+pub const DOCS_PER_FILE: usize = 500;
 
 /// How many people and organisations the summary lists.
 const TOP: usize = 25;
@@ -130,48 +156,103 @@ struct Markup {
     close: String,
 }
 
-/// `text` as HTML with `markups` (code-point offsets) wrapped around their stretches. Markup
-/// must nest: one that crosses another already placed, or lies outside the text, is left out
-/// (the lists under the text still show it). Returns the HTML and how many were left out.
-fn marked_text(text: &str, mut markups: Vec<Markup>) -> (String, usize) {
-    // Byte offset of each code point, and of the end.
-    let bytes: Vec<usize> = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let chars = bytes.len() - 1;
+/// A text addressed by code points, as records' offsets count them.
+pub(crate) struct CodePoints<'a> {
+    text: &'a str,
+    /// Byte offset of each code point, and of the end.
+    bytes: Vec<usize>,
+}
+
+impl<'a> CodePoints<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        CodePoints { text, bytes }
+    }
+
+    /// How many code points.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len() - 1
+    }
+
+    pub(crate) fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[self.bytes[start]..self.bytes[end]]
+    }
+
+    pub(crate) fn chars(&self) -> std::str::Chars<'a> {
+        self.text.chars()
+    }
+}
+
+/// HTML being written over a text: how far the text is written, and the markups open.
+struct Marking<'a, 'b> {
+    text: &'b CodePoints<'a>,
+    out: String,
+    at: usize,
+    open: Vec<Markup>,
+}
+
+impl Marking<'_, '_> {
+    /// Writes the text up to `to`, closing the markups that end on the way.
+    fn advance(&mut self, to: usize) {
+        while let Some(closed) = self.open.pop_if(|o| o.end <= to) {
+            self.write_text(closed.end);
+            self.out += &closed.close;
+        }
+        self.write_text(to);
+    }
+
+    fn write_text(&mut self, to: usize) {
+        self.out += &escape(self.text.slice(self.at, to));
+        self.at = to;
+    }
+}
+
+/// `text` as HTML with `markups` (code-point offsets) wrapped around their stretches, and each
+/// of `insertions` (offset, HTML; in offset order) placed before its offset, ahead of the
+/// markups that open there. Markup must nest: one that crosses another already placed, or lies
+/// outside the text, is left out (the lists under the text still show it). Returns the HTML and
+/// how many were left out.
+fn marked_text(
+    text: &CodePoints,
+    mut markups: Vec<Markup>,
+    insertions: Vec<(usize, String)>,
+) -> (String, usize) {
     markups.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.layer));
-    let slice = |from: usize, to: usize| escape(&text[bytes[from]..bytes[to]]);
-    let (mut out, mut at, mut left_out) = (String::new(), 0, 0);
-    let mut open: Vec<Markup> = Vec::new();
+    let mut marking = Marking {
+        text,
+        out: String::new(),
+        at: 0,
+        open: Vec::new(),
+    };
+    let mut insertions = insertions.into_iter().peekable();
+    let mut left_out = 0;
     for markup in markups {
-        if markup.start >= markup.end || markup.end > chars {
+        if markup.start >= markup.end || markup.end > text.len() {
             left_out += 1;
             continue;
         }
-        while open.last().is_some_and(|o| o.end <= markup.start) {
-            let closed = open.pop().expect("checked above");
-            out += &slice(at, closed.end);
-            at = closed.end;
-            out += &closed.close;
+        while let Some((at, html)) = insertions.next_if(|(at, _)| *at <= markup.start) {
+            marking.advance(at);
+            marking.out += &html;
         }
-        if open.last().is_some_and(|o| markup.end > o.end) || markup.start < at {
+        marking.advance(markup.start);
+        if marking.open.last().is_some_and(|o| markup.end > o.end) {
             left_out += 1;
             continue;
         }
-        out += &slice(at, markup.start);
-        at = markup.start;
-        out += &markup.open;
-        open.push(markup);
+        marking.out += &markup.open;
+        marking.open.push(markup);
     }
-    while let Some(closed) = open.pop() {
-        out += &slice(at, closed.end);
-        at = closed.end;
-        out += &closed.close;
+    for (at, html) in insertions {
+        marking.advance(at.min(text.len()));
+        marking.out += &html;
     }
-    out += &slice(at, chars);
-    (out, left_out)
+    marking.advance(text.len());
+    (marking.out, left_out)
 }
 
 /// What a drawn span stands for.
@@ -182,14 +263,19 @@ pub enum Drawn {
     Role,
 }
 
-/// `record`'s text as HTML with its mentions, facts and roles drawn in it, and how many spans
-/// were left out because they cross others. `flag(what, start, end, label)` outlines a span
-/// as an error when it answers `Some(anchor)`, the anchor (when not empty) becoming its `id`.
+/// `record`'s text as HTML with its mentions, facts and role statements drawn in it and its
+/// roles as arcs above their sentences, and how many spans and roles could not be drawn
+/// (crossing others, outside the text, a role's person without a mention).
+/// `flag(what, start, end, label)` outlines a span as an error when it answers `Some(anchor)`,
+/// the anchor (when not empty) becoming its `id`.
 pub fn record_html(
     record: &Record,
     flag: &dyn Fn(Drawn, usize, usize, &str) -> Option<String>,
 ) -> (String, usize) {
-    marked_text(&record.text, record_markups(record, flag))
+    let text = CodePoints::new(&record.text);
+    let (strips, undrawn) = arcs::strips(record, &text);
+    let (html, left_out) = marked_text(&text, record_markups(record, flag), strips);
+    (html, left_out + undrawn)
 }
 
 /// ` class="CLASS[ err]"[ id="ANCHOR"]`, as `flag` says.
@@ -293,8 +379,15 @@ fn entity_chip(entity: Option<&Entity>, id: &str) -> String {
     }
 }
 
-fn document_page(out: &mut String, records: &[Record], index: usize) {
-    let record = &records[index];
+/// Document `index` of `documents`, its links as `layout` places the pages.
+fn document_page(
+    out: &mut String,
+    record: &Record,
+    index: usize,
+    documents: usize,
+    layout: &Layout,
+) {
+    let file = layout.file_of(index);
     let entities: HashMap<&str, &Entity> =
         record.entities.iter().map(|e| (e.id.as_str(), e)).collect();
     let _ = write!(
@@ -303,11 +396,19 @@ fn document_page(out: &mut String, records: &[Record], index: usize) {
         escape(&record.id)
     );
     if index > 0 {
-        let _ = write!(out, "<a href=\"#d{}\">← previous</a>", index - 1);
+        let _ = write!(
+            out,
+            "<a href=\"{}\">← previous</a>",
+            layout.document_href(file, index - 1)
+        );
     }
     out.push_str("<a href=\"#documents\">documents</a>");
-    if index + 1 < records.len() {
-        let _ = write!(out, "<a href=\"#d{}\">next →</a>", index + 1);
+    if index + 1 < documents {
+        let _ = write!(
+            out,
+            "<a href=\"{}\">next →</a>",
+            layout.document_href(file, index + 1)
+        );
     }
     let _ = write!(
         out,
@@ -335,7 +436,8 @@ fn document_page(out: &mut String, records: &[Record], index: usize) {
     if left_out > 0 {
         let _ = writeln!(
             out,
-            "<p class=\"note\">{left_out} spans cross others and are only listed below.</p>"
+            "<p class=\"note\">{left_out} spans or roles cannot be drawn in the text (they cross \
+             others, or lie outside it) and are only listed below.</p>"
         );
     }
     if !record.roles.is_empty() {
@@ -392,26 +494,100 @@ fn document_page(out: &mut String, records: &[Record], index: usize) {
 #[derive(Default)]
 struct Named {
     mentions: usize,
-    documents: Vec<usize>,
+    /// Entities of this name (one a document, but for a document that has two).
+    documents: usize,
+    /// The first few of them (position and id), which the summary links to.
+    first_documents: Vec<(usize, String)>,
     /// `title, organisation` → how often.
     roles: BTreeMap<String, usize>,
 }
 
-fn summary_page(out: &mut String, records: &[Record]) {
-    let count = |f: fn(&Record) -> usize| records.iter().map(f).sum::<usize>();
+/// How many documents of a name the summary links to.
+const LINKED: usize = 5;
+
+/// What the summary shows, gathered one record at a time: its size grows with the distinct
+/// names, titles and months of the corpus, not with its documents.
+#[derive(Default)]
+struct Summary {
+    documents: usize,
+    entities: usize,
+    mentions: usize,
+    roles: usize,
+    facts: usize,
+    error_records: usize,
+    named: HashMap<(String, String), Named>,
+    kinds: BTreeMap<&'static str, usize>,
+    /// Dated facts by month (`2017-05`).
+    dated: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    fn named(&mut self, entity: &Entity) -> &mut Named {
+        self.named
+            .entry((entity.label.clone(), entity.name.clone()))
+            .or_default()
+    }
+
+    fn add(&mut self, record: &Record) {
+        let index = self.documents;
+        self.documents += 1;
+        self.entities += record.entities.len();
+        self.mentions += record
+            .entities
+            .iter()
+            .map(|e| e.mentions.len())
+            .sum::<usize>();
+        self.roles += record.roles.len();
+        self.facts += record.facts.len();
+        self.error_records += usize::from(!record.errors.is_empty());
+        for entity in &record.entities {
+            let entry = self.named(entity);
+            entry.mentions += entity.mentions.len();
+            entry.documents += 1;
+            if entry.first_documents.len() < LINKED {
+                entry.first_documents.push((index, record.id.clone()));
+            }
+        }
+        let by_id: HashMap<&str, &Entity> =
+            record.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        for role in &record.roles {
+            let person = by_id.get(role.person.as_str());
+            let org = role.org.as_deref().and_then(|o| by_id.get(o));
+            let held = match org {
+                Some(org) => format!("{}, {}", role.title, org.name),
+                None => role.title.clone(),
+            };
+            if let Some(person) = person {
+                *self.named(person).roles.entry(held).or_default() += 1;
+            }
+            if let (Some(org), Some(person)) = (org, person) {
+                *self
+                    .named(org)
+                    .roles
+                    .entry(format!("{}: {}", person.name, role.title))
+                    .or_default() += 1;
+            }
+        }
+        for fact in &record.facts {
+            *self.kinds.entry(fact.kind.as_str()).or_default() += 1;
+            if let Some(FactValue::Date(date)) = &fact.value {
+                *self
+                    .dated
+                    .entry(date.chars().take(7).collect())
+                    .or_default() += 1;
+            }
+        }
+    }
+}
+
+fn summary_page(out: &mut String, summary: &Summary, layout: &Layout) {
     let totals = [
-        ("documents", records.len()),
-        ("entities", count(|r| r.entities.len())),
-        (
-            "mentions",
-            count(|r| r.entities.iter().map(|e| e.mentions.len()).sum()),
-        ),
-        ("roles", count(|r| r.roles.len())),
-        ("facts", count(|r| r.facts.len())),
-        (
-            "error records",
-            count(|r| usize::from(!r.errors.is_empty())),
-        ),
+        ("documents", summary.documents),
+        ("entities", summary.entities),
+        ("mentions", summary.mentions),
+        ("roles", summary.roles),
+        ("facts", summary.facts),
+        ("error records", summary.error_records),
     ];
     out.push_str(
         "<section class=\"page\" id=\"summary\">\n<h2>Summary</h2>\n<div class=\"totals\">",
@@ -425,35 +601,6 @@ fn summary_page(out: &mut String, records: &[Record]) {
     }
     out.push_str("</div>\n");
 
-    let mut named: HashMap<(&str, &str), Named> = HashMap::new();
-    for (index, record) in records.iter().enumerate() {
-        let by_id: HashMap<&str, &Entity> =
-            record.entities.iter().map(|e| (e.id.as_str(), e)).collect();
-        for entity in &record.entities {
-            let entry = named.entry((&entity.label, &entity.name)).or_default();
-            entry.mentions += entity.mentions.len();
-            entry.documents.push(index);
-        }
-        for role in &record.roles {
-            let person = by_id.get(role.person.as_str());
-            let org = role.org.as_deref().and_then(|o| by_id.get(o));
-            let held = match org {
-                Some(org) => format!("{}, {}", role.title, org.name),
-                None => role.title.clone(),
-            };
-            if let Some(person) = person {
-                let entry = named.entry((&person.label, &person.name)).or_default();
-                *entry.roles.entry(held).or_default() += 1;
-            }
-            if let (Some(org), Some(person)) = (org, person) {
-                let entry = named.entry((&org.label, &org.name)).or_default();
-                *entry
-                    .roles
-                    .entry(format!("{}: {}", person.name, role.title))
-                    .or_default() += 1;
-            }
-        }
-    }
     for (label, heading, roles_heading) in [
         ("PER", "Most mentioned people", "roles"),
         (
@@ -462,10 +609,11 @@ fn summary_page(out: &mut String, records: &[Record]) {
             "people and their roles",
         ),
     ] {
-        let mut rows: Vec<(&str, &Named)> = named
+        let mut rows: Vec<(&str, &Named)> = summary
+            .named
             .iter()
-            .filter(|((l, _), n)| *l == label && n.mentions > 0)
-            .map(|((_, name), n)| (*name, n))
+            .filter(|((l, _), n)| l == label && n.mentions > 0)
+            .map(|((_, name), n)| (name.as_str(), n))
             .collect();
         rows.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then(a.0.cmp(b.0)));
         let _ = write!(
@@ -482,12 +630,17 @@ fn summary_page(out: &mut String, records: &[Record]) {
                 .map(|(role, times)| format!("{} ({times})", escape(role)))
                 .collect();
             let documents: Vec<String> = n
-                .documents
+                .first_documents
                 .iter()
-                .take(5)
-                .map(|&d| format!("<a href=\"#d{d}\">{}</a>", escape(&records[d].id)))
+                .map(|(d, id)| {
+                    format!(
+                        "<a href=\"{}\">{}</a>",
+                        layout.document_href(0, *d),
+                        escape(id)
+                    )
+                })
                 .collect();
-            let more = n.documents.len().saturating_sub(5);
+            let more = n.documents.saturating_sub(LINKED);
             let _ = writeln!(
                 out,
                 "<tr><td><mark class=\"ent {}\">{}</mark></td><td class=\"n\">{}</td>\
@@ -507,19 +660,11 @@ fn summary_page(out: &mut String, records: &[Record]) {
         out.push_str("</table>\n");
     }
 
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut dated: BTreeMap<String, usize> = BTreeMap::new();
-    for fact in records.iter().flat_map(|r| &r.facts) {
-        *kinds.entry(fact.kind.as_str()).or_default() += 1;
-        if let Some(FactValue::Date(date)) = &fact.value {
-            *dated.entry(date.chars().take(7).collect()).or_default() += 1;
-        }
-    }
-    let widest = kinds.values().copied().max().unwrap_or(1).max(1);
+    let widest = summary.kinds.values().copied().max().unwrap_or(1).max(1);
     out.push_str(
         "<h3>Facts by kind</h3>\n<table class=\"kinds\"><tr><th>kind</th><th>facts</th><th></th></tr>\n",
     );
-    for (kind, n) in &kinds {
+    for (kind, n) in &summary.kinds {
         let _ = writeln!(
             out,
             "<tr data-kind=\"{kind}\"><td>{kind}</td><td class=\"n\">{n}</td><td><span class=\"bar\" \
@@ -528,13 +673,13 @@ fn summary_page(out: &mut String, records: &[Record]) {
         );
     }
     out.push_str("</table>\n");
-    timeline(out, dated);
+    timeline(out, &summary.dated);
     out.push_str("</section>\n");
 }
 
 /// Dated facts as bars in time order: by month (`2017-05`), or by year when they span more
 /// than 60 months, so that a bar stays wide enough to read.
-fn timeline(out: &mut String, by_month: BTreeMap<String, usize>) {
+fn timeline(out: &mut String, by_month: &BTreeMap<String, usize>) {
     out.push_str("<h3>Dated facts on a timeline</h3>\n");
     if by_month.is_empty() {
         out.push_str("<p>No fact is a date.</p>\n");
@@ -547,7 +692,7 @@ fn timeline(out: &mut String, by_month: BTreeMap<String, usize>) {
         }
         by_year
     } else {
-        by_month
+        by_month.clone()
     };
     let highest = buckets.values().copied().max().unwrap_or(1).max(1);
     out.push_str("<div class=\"timeline\">");
@@ -568,47 +713,259 @@ fn timeline(out: &mut String, by_month: BTreeMap<String, usize>) {
     out.push_str("</div>\n");
 }
 
-fn index_page(out: &mut String, records: &[Record]) {
-    out.push_str(
-        "<section class=\"page\" id=\"documents\">\n<h2>Documents</h2>\n<table class=\"index\">\
-         <tr><th>document</th><th>date</th><th>entities</th><th>roles</th><th>facts</th>\
-         <th>errors</th></tr>\n",
-    );
-    for (index, record) in records.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<tr><td><a href=\"#d{index}\">{}</a></td><td>{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(&record.id),
-            escape(record.date.as_deref().unwrap_or("")),
-            record.entities.len(),
-            record.roles.len(),
-            record.facts.len(),
-            record.errors.len()
-        );
+/// The start of file `file`'s index of its documents, with links to the other files' indexes
+/// when there are others.
+fn index_start(out: &mut String, file: usize, documents: usize, layout: &Layout) {
+    out.push_str("<section class=\"page\" id=\"documents\">\n<h2>Documents</h2>\n");
+    let files = layout.files(documents);
+    if files > 1 {
+        out.push_str("<p class=\"files\">");
+        for other in 0..files {
+            let first = other * layout.per_file + 1;
+            let last = (first + layout.per_file - 1).min(documents);
+            let range = format!(
+                "{}–{}",
+                crate::progress::thousands(first as u64),
+                crate::progress::thousands(last as u64)
+            );
+            if other > 0 {
+                out.push_str(" · ");
+            }
+            if other == file {
+                let _ = write!(out, "<b>{range}</b>");
+            } else {
+                let _ = write!(
+                    out,
+                    "<a href=\"{}\">{range}</a>",
+                    layout.href(file, other, "documents")
+                );
+            }
+        }
+        out.push_str("</p>\n");
     }
-    out.push_str("</table>\n</section>\n");
+    out.push_str(
+        "<table class=\"index\"><tr><th>document</th><th>date</th><th>entities</th>\
+         <th>roles</th><th>facts</th><th>errors</th></tr>\n",
+    );
 }
 
-/// The whole page for `records`, in their order.
-pub fn render(records: &[Record], title: &str) -> String {
-    let mut out = String::new();
+const INDEX_END: &str = "</table>\n</section>\n";
+
+fn index_row(out: &mut String, record: &Record, index: usize) {
+    let _ = writeln!(
+        out,
+        "<tr><td><a href=\"#d{index}\">{}</a></td><td>{}</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        escape(&record.id),
+        escape(record.date.as_deref().unwrap_or("")),
+        record.entities.len(),
+        record.roles.len(),
+        record.facts.len(),
+        record.errors.len()
+    );
+}
+
+/// The top of file `file`: its style, and a header linking to the summary and to this file's
+/// index.
+fn head(out: &mut String, title: &str, file: usize, layout: &Layout) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
          <title>{}</title>\n<style>{STYLE}{DOCUMENT_STYLE}</style></head>\n<body>\n<header><b>factx view</b> \
-         {} — <a href=\"#summary\">summary</a><a href=\"#documents\">documents</a></header>\n\
+         {} — <a href=\"{}\">summary</a><a href=\"#documents\">documents</a></header>\n\
          <main>\n",
         escape(title),
-        escape(title)
+        escape(title),
+        layout.href(file, 0, "summary"),
     );
-    summary_page(&mut out, records);
-    index_page(&mut out, records);
-    for index in 0..records.len() {
-        document_page(&mut out, records, index);
+}
+
+const TAIL: &str = "</main>\n</body>\n</html>\n";
+
+/// Where each document's page is: the first `per_file` in the main file, with the summary; each
+/// next `per_file` in `NAME_files/page-K.html` beside it (K from 2). Each file indexes its own
+/// documents, so that no file grows with the corpus.
+struct Layout {
+    main: PathBuf,
+    folder: PathBuf,
+    per_file: usize,
+}
+
+impl Layout {
+    fn new(main: &Path, per_file: usize) -> Layout {
+        let stem = main.file_stem().unwrap_or_default().to_string_lossy();
+        Layout {
+            main: main.to_path_buf(),
+            folder: main.with_file_name(format!("{stem}_files")),
+            per_file: per_file.max(1),
+        }
     }
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+
+    fn file_of(&self, document: usize) -> usize {
+        document / self.per_file
+    }
+
+    /// How many files `documents` take (the main file at least).
+    fn files(&self, documents: usize) -> usize {
+        documents.div_ceil(self.per_file).max(1)
+    }
+
+    fn page_name(file: usize) -> String {
+        format!("page-{}.html", file + 1)
+    }
+
+    fn path(&self, file: usize) -> PathBuf {
+        match file {
+            0 => self.main.clone(),
+            _ => self.folder.join(Self::page_name(file)),
+        }
+    }
+
+    /// A link from a page in file `from` to `#fragment` in file `to`.
+    fn href(&self, from: usize, to: usize, fragment: &str) -> String {
+        let name =
+            |path: &Path| url_escaped(&path.file_name().unwrap_or_default().to_string_lossy());
+        let file = match (from, to) {
+            _ if from == to => String::new(),
+            (0, _) => format!("{}/{}", name(&self.folder), Self::page_name(to)),
+            (_, 0) => format!("../{}", name(&self.main)),
+            _ => Self::page_name(to),
+        };
+        format!("{file}#{fragment}")
+    }
+
+    fn document_href(&self, from: usize, document: usize) -> String {
+        self.href(from, self.file_of(document), &format!("d{document}"))
+    }
+}
+
+/// A file name as a URL path segment: every byte but letters, digits and `-._~` as `%XX`.
+fn url_escaped(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// An HTML file being written, named in its errors.
+struct HtmlFile {
+    path: PathBuf,
+    writer: std::io::BufWriter<std::fs::File>,
+}
+
+impl HtmlFile {
+    fn create(path: PathBuf) -> Result<HtmlFile> {
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        Ok(HtmlFile {
+            path,
+            writer: std::io::BufWriter::with_capacity(1 << 16, file),
+        })
+    }
+
+    fn put(&mut self, html: &str) -> Result<()> {
+        self.writer
+            .write_all(html.as_bytes())
+            .with_context(|| format!("{}: cannot write", self.path.display()))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.put(TAIL)?;
+        self.writer
+            .flush()
+            .with_context(|| format!("{}: cannot write", self.path.display()))
+    }
+}
+
+/// What [`write`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub documents: usize,
+    pub files: usize,
+}
+
+/// Writes the view of the records in `records` (JSONL) to `out`, and the documents past the
+/// first `per_file` to pages in `OUT_files/` beside it, each file with an index of its own; only the documents with one of `ids`
+/// when any are given (an id that no document has is an error, before anything is written).
+/// Pages left there by an earlier, longer view are removed.
+pub fn write(records: &Path, out: &Path, ids: &[String], per_file: usize) -> Result<Written> {
+    let kept = |record: &Record| ids.is_empty() || ids.contains(&record.id);
+    let mut summary = Summary::default();
+    let mut found: HashSet<String> = HashSet::new();
+    for record in crate::input::records(records)? {
+        let record = record?;
+        if kept(&record) {
+            if !ids.is_empty() {
+                found.insert(record.id.clone());
+            }
+            summary.add(&record);
+        }
+    }
+    if let Some(missing) = ids.iter().find(|id| !found.contains(*id)) {
+        bail!("{}: no document with id {missing:?}", records.display());
+    }
+    let documents = summary.documents;
+    let layout = Layout::new(out, per_file);
+    let title = records.display().to_string();
+    let mut html = String::new();
+    head(&mut html, &title, 0, &layout);
+    summary_page(&mut html, &summary, &layout);
+    drop(summary);
+    index_start(&mut html, 0, documents, &layout);
+    let mut file = HtmlFile::create(out.to_path_buf())?;
+    file.put(&html)?;
+    // A file's documents follow its index, whose rows are written as the documents are read:
+    // they are held until the file's index is complete (`per_file` of them at most).
+    let mut held = String::new();
+    let mut index = 0;
+    for record in crate::input::records(records)? {
+        let record = record?;
+        if !kept(&record) {
+            continue;
+        }
+        if index > 0 && index % layout.per_file == 0 {
+            file.put(INDEX_END)?;
+            file.put(&held)?;
+            file.finish()?;
+            held.clear();
+            let number = layout.file_of(index);
+            std::fs::create_dir_all(&layout.folder)
+                .with_context(|| format!("{}: cannot create", layout.folder.display()))?;
+            file = HtmlFile::create(layout.path(number))?;
+            html.clear();
+            head(&mut html, &title, number, &layout);
+            index_start(&mut html, number, documents, &layout);
+            file.put(&html)?;
+        }
+        html.clear();
+        index_row(&mut html, &record, index);
+        file.put(&html)?;
+        document_page(&mut held, &record, index, documents, &layout);
+        index += 1;
+    }
+    file.put(INDEX_END)?;
+    file.put(&held)?;
+    file.finish()?;
+    let files = layout.files(index);
+    for stale in (files..)
+        .map(|file| layout.path(file))
+        .take_while(|p| p.exists())
+    {
+        std::fs::remove_file(&stale)
+            .with_context(|| format!("{}: cannot remove", stale.display()))?;
+    }
+    if files == 1 {
+        // Only when empty: it may hold other files than pages.
+        std::fs::remove_dir(&layout.folder).ok();
+    }
+    Ok(Written {
+        documents: index,
+        files,
+    })
 }
 
 #[cfg(test)]
@@ -637,15 +994,17 @@ mod tests {
         // Offsets count code points: "’" and "é" are one each.
         let text = "May’s café & <b>";
         let (html, left_out) = marked_text(
-            text,
+            &CodePoints::new(text),
             vec![
                 markup(0, 5, 0, "e"),
                 markup(0, 10, 1, "f"),
                 markup(6, 12, 2, "r"),
                 markup(14, 99, 0, "x"),
             ],
+            vec![(0, "<i/>".into()), (6, "<j/>".into()), (16, "<k/>".into())],
         );
-        assert_eq!(html, "<f><e>May’s</e> café</f> &amp; &lt;b&gt;");
+        // Insertions go before the markups that open where they are.
+        assert_eq!(html, "<i/><f><e>May’s</e> <j/>café</f> &amp; &lt;b&gt;<k/>");
         assert_eq!(left_out, 2);
     }
 }

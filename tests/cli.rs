@@ -5,6 +5,7 @@ mod common;
 
 use factx::record::Record;
 use std::io::Write;
+use std::path::Path;
 use std::process::Command;
 
 fn extract(args: &[&str], stdin: Option<&[u8]>) -> (Vec<Record>, String, bool) {
@@ -454,23 +455,17 @@ fn a_terminated_run_writes_what_is_complete_and_resumes() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), whole);
 }
 
-/// What a person sees in a terminal (a pseudo-terminal, tests/support/pty_screen.py): a spinner
-/// while the model loads, then a bar that never runs ahead of the records written (the bar
-/// once followed bytes read, and showed 100% at 130 of 300 records), and a summary line.
-#[test]
-fn the_progress_bar_follows_the_records_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.jsonl");
-    std::fs::write(&input, numbered_docs(5_000, 30)).unwrap();
-    let out = dir.path().join("out.jsonl");
+/// `factx extract --model tiny ARGS -o OUT` on a pseudo-terminal (tests/support/pty_screen.py):
+/// each line drawn on stderr with the records in OUT when it was drawn.
+fn screen(args: &[&str], out: &Path) -> Vec<(String, u64)> {
     let screen = Command::new("python3")
         .arg(common::repo_path("tests/support/pty_screen.py"))
-        .arg(&out)
+        .arg(out)
         .arg(env!("CARGO_BIN_EXE_factx"))
         .args(["extract", "--model", common::tiny_model().to_str().unwrap()])
-        .arg(&input)
+        .args(args)
         .arg("-o")
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     assert!(
@@ -480,38 +475,119 @@ fn the_progress_bar_follows_the_records_written() {
     );
     let screen: serde_json::Value = serde_json::from_slice(&screen.stdout).unwrap();
     assert_eq!(screen["status"], 0);
-    let frames: Vec<(&str, u64)> = screen["frames"]
+    screen["frames"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["text"].as_str().unwrap(), f["records"].as_u64().unwrap()))
-        .collect();
-    let all: Vec<&str> = frames.iter().map(|(text, _)| *text).collect();
-    assert!(frames[0].0.contains("loading model"), "{all:#?}");
-    // `[===>   ]  42% 2,123 docs · 764,280 words · 343,009 words/s · ETA 3s`
+        .map(|f| {
+            let text = f["text"].as_str().unwrap().to_string();
+            (text, f["records"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// The bar's frames that show a document total, as (percent, documents shown, total, records
+/// written at that moment): `[===>   ]  42% 2,123/5,000 docs · 764,280 words · 343,009 words/s
+/// · ETA 3s`.
+fn bars(frames: &[(String, u64)]) -> Vec<(u64, u64, u64, u64)> {
     let bar =
-        regex::Regex::new(r"\] +(\d+)% ([\d,]+) docs · [\d,]+ words · [\d,]+ words/s").unwrap();
+        regex::Regex::new(r"\] +(\d+)% ([\d,]+)/([\d,]+) docs · [\d,]+ words · [\d,]+ words/s")
+            .unwrap();
     let number = |s: &str| s.replace(',', "").parse::<u64>().unwrap();
+    frames
+        .iter()
+        .filter_map(|(text, written)| {
+            let caps = bar.captures(text)?;
+            Some((
+                number(&caps[1]),
+                number(&caps[2]),
+                number(&caps[3]),
+                *written,
+            ))
+        })
+        .collect()
+}
+
+/// What a person sees in a terminal: a spinner while the model loads, then a bar that never
+/// runs ahead of the records written (the bar once followed bytes read, and showed 100% at 130
+/// of 300 records), with the documents of the JSONL input counted ahead (blank lines are no
+/// documents), and a summary line.
+#[test]
+fn the_progress_bar_follows_the_records_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let docs = numbered_docs(5_000, 30).replace("\n{\"id\": \"d4", "\n \n\n{\"id\": \"d4");
+    std::fs::write(&input, docs).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let frames = screen(&[input.to_str().unwrap()], &out);
+    let all: Vec<&str> = frames.iter().map(|(text, _)| text.as_str()).collect();
+    assert!(frames[0].0.contains("loading model"), "{all:#?}");
     let mut mid_run = 0;
-    for (text, written) in &frames {
-        let Some(caps) = bar.captures(text) else {
-            continue;
-        };
-        let (percent, shown) = (number(&caps[1]), number(&caps[2]));
-        assert!(shown <= *written, "{text:?} with {written} records written");
+    for (percent, shown, total, written) in bars(&frames) {
+        assert_eq!(total, 5_000, "{all:#?}");
+        assert!(
+            shown <= written,
+            "{shown} shown with {written} records written"
+        );
         // The documents are all alike: bytes finished go with documents finished.
-        assert!(percent.abs_diff(shown * 100 / 5_000) <= 1, "{text:?}");
+        assert!(
+            percent.abs_diff(shown * 100 / 5_000) <= 1,
+            "{percent}% at {shown}"
+        );
         if (1..5_000).contains(&shown) {
             mid_run += 1;
         }
     }
-    assert!(mid_run >= 2, "no bar drawn mid-run: {all:#?}");
-    let last = frames.last().unwrap().0;
+    assert!(mid_run >= 2, "no bar with a total drawn mid-run: {all:#?}");
+    let last = frames.last().unwrap().0.as_str();
     assert!(
         last.starts_with("factx: 5,000 documents, 1,800,000 words in ")
             && last.ends_with(" 15,000 entities, 0 roles, 3,570 facts, 0 error records"),
         "{last}"
     );
+}
+
+/// With `--shard K/N` the total is the shard's share (4,999 documents, shard 1/2: 2,500); with
+/// `--resume` the records already in OUT count as done, as the bar's percentage counts them.
+#[test]
+fn the_progress_bar_counts_a_shard_and_what_a_resume_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, numbered_docs(4_999, 30)).unwrap();
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (_, stderr, ok) = extract(
+        &["--shard", "1/2", "-o", out.to_str().unwrap(), input],
+        None,
+    );
+    assert!(ok, "{stderr}");
+    let whole = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(whole.lines().count(), 2_500);
+    let kept: String = whole
+        .lines()
+        .take(1_000)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&out, kept).unwrap();
+
+    let frames = screen(&["--shard", "1/2", "--resume", input], &out);
+    let all: Vec<&str> = frames.iter().map(|(text, _)| text.as_str()).collect();
+    let bars = bars(&frames);
+    assert!(!bars.is_empty(), "no bar with a total: {all:#?}");
+    for (percent, shown, total, written) in bars {
+        assert_eq!(total, 2_500, "{all:#?}");
+        assert!(
+            (1_000..=written).contains(&shown),
+            "{shown} shown, {written} written"
+        );
+        assert!(
+            percent.abs_diff(shown * 100 / 2_500) <= 1,
+            "{percent}% at {shown}"
+        );
+    }
+    let last = frames.last().unwrap().0.as_str();
+    assert!(last.starts_with("factx: 1,500 documents, "), "{last}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), whole);
 }
 
 /// Without a terminal the summary is the only line on stderr; with --quiet there is none.

@@ -1,8 +1,10 @@
 """What an HTML page holds, as JSON, for tests that cannot run a browser's script engine:
 element counts by `tag.class`, the `id`s, in-page links and those whose target is missing
-("dangling"), text of elements with a `data-name` (the summary's
+("dangling"), links to other files ("hrefs"), text of elements with a `data-name` (the summary's
 totals), whether every element is closed in order; elements inside a document's `.text` are also
-counted as `text>tag.class`.
+counted as `text>tag.class`. The roles' arcs (`.arc`: their `data-*` attributes) and the units
+they join (`.unit`: offsets and the words shown) are listed, each with the `data-id` of the
+document it is in.
 With `--browser BIN FRAGMENT...` also what headless Chromium makes of it: the DOM it parsed
 (counted the same way) and, per fragment (`summary`, `d0`), a screenshot's size and the share
 of its pixels' bytes that are neither white nor black ("ink": 0 for a blank page).
@@ -25,7 +27,8 @@ class Outline(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.counts, self.ids, self.stack, self.errors = Counter(), [], [], []
-        self.totals, self.capture, self.links = {}, None, []
+        self.totals, self.capture, self.links, self.hrefs = {}, None, [], set()
+        self.arcs, self.units, self.in_words = [], [], False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -39,23 +42,38 @@ class Outline(HTMLParser):
                 self.counts[f"text>{key}"] += 1
         if "id" in attrs:
             self.ids.append(attrs["id"])
-        if (attrs.get("href") or "").startswith("#"):
-            self.links.append(attrs["href"][1:])
+        href = attrs.get("href") or ""
+        if href.startswith("#"):
+            self.links.append(href[1:])
+        elif href:
+            self.hrefs.add(href)
+        document = next((d for _, _, d in reversed(self.stack) if d is not None), None)
+        data = {k[5:]: v for k, v in attrs.items() if k.startswith("data-")}
+        if "arc" in classes:
+            self.arcs.append({**data, "doc": document, "classes": classes})
+        if "unit" in classes:
+            self.units.append({**data, "doc": document, "far": "far" in classes, "words": ""})
+        if tag == "text" and "words" in classes:
+            self.in_words = True
         if "data-name" in attrs:
             self.capture = attrs["data-name"]
         if tag not in VOID:
-            self.stack.append((tag, classes))
+            self.stack.append((tag, classes, attrs.get("data-id")))
 
     def stack_classes(self):
-        return {cls for _, classes in self.stack for cls in classes}
+        return {cls for _, classes, _ in self.stack for cls in classes}
 
     def handle_endtag(self, tag):
         if not self.stack or self.stack[-1][0] != tag:
             self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
             return
         self.stack.pop()
+        if tag == "text":
+            self.in_words = False
 
     def handle_data(self, data):
+        if self.in_words:
+            self.units[-1]["words"] += data
         if self.capture and data.strip():
             number = data.strip().replace(",", "")
             self.totals[self.capture] = float(number) if "." in number else int(number)
@@ -69,6 +87,7 @@ def outline(html):
     ids = set(parser.ids)
     return {"counts": parser.counts, "ids": parser.ids, "totals": parser.totals,
             "links": len(parser.links), "dangling": sorted({l for l in parser.links if l not in ids}),
+            "hrefs": sorted(parser.hrefs), "arcs": parser.arcs, "units": parser.units,
             "unclosed": parser.stack, "errors": parser.errors}
 
 

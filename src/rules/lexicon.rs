@@ -33,6 +33,7 @@ pub static FILES: &[DataFile] = data_files![
     ("age_markers.tsv", 1, 1),
     ("age_verbs.tsv", 1, 1),
     ("ageless_nouns.tsv", 1, 1),
+    ("announcing_verbs.tsv", 1, 1),
     ("approx.tsv", 2, 2),
     ("aux_words.tsv", 1, 1),
     ("change_verbs.tsv", 2, 2),

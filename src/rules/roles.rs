@@ -75,6 +75,10 @@ static DETERMINERS: LazyLock<HashSet<&'static str>> =
 static POSSESSIVES: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("possessive_determiners.tsv")));
 
+/// Verbs by which an organisation announces its own appointments (`announcing_verbs.tsv`).
+static ANNOUNCING_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("announcing_verbs.tsv")));
+
 /// Prepositions that attach an organisation after a title ("head of McDonald's").
 static PREPOSITIONS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("title_prepositions.tsv")));
@@ -385,7 +389,8 @@ impl<'d, 'a> View<'d, 'a> {
         let org = left
             .org
             .or(right.org.map(Org::Entity))
-            .or_else(|| self.owner_by_pronoun(&left, t.end).map(Org::Entity));
+            .or_else(|| self.owner_by_pronoun(&left, t.end).map(Org::Entity))
+            .or_else(|| self.announcing_organisation(t.end).map(Org::Entity));
         Site {
             first,
             last,
@@ -631,6 +636,26 @@ impl<'d, 'a> View<'d, 'a> {
             })
         });
         (self.entities[m.entity].label == Label::Organisation && !other_between).then_some(m.entity)
+    }
+
+    /// "Corvel said on Monday that Nina Berg would become chief executive": an organisation
+    /// announcing an appointment is the title's, read from the tree (the clause holding the
+    /// title is what an announcing verb of `announcing_verbs.tsv` says, and that verb's subject
+    /// is an organisation).
+    fn announcing_organisation(&self, title_end: usize) -> Option<EntityId> {
+        let a = self.a;
+        let head = title_end.checked_sub(1)?;
+        let is_verb = |w: usize| a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB"));
+        let clause = a.ancestors(head).skip(1).find(|&w| is_verb(w))?;
+        if a.dep(clause) != "ccomp" {
+            return None;
+        }
+        let announcing = a
+            .head(clause)
+            .filter(|&v| ANNOUNCING_VERBS.contains(a.lower[v].as_ref()))?;
+        let subject = a.subjects(announcing).next()?;
+        let m = &self.mentions[self.mention_at[subject]?];
+        (self.entities[m.entity].label == Label::Organisation).then_some(m.entity)
     }
 
     fn left(&self, title_start: usize, first: usize) -> Left {

@@ -4,7 +4,8 @@
 //!
 //! - pre-nominal: "[former] [ORG|LOC|demonym]['s] TITLE Label::Person [of|at ORG]" ("British
 //!   prime minister Theresa May", "McDonald's chief executive James Skinner", "Professor Hugh
-//!   Bell of Marlow University said"), also "TITLE and TITLE Label::Person";
+//!   Bell of Marlow University said"), also "TITLE and TITLE Label::Person" and "TITLE of ORG
+//!   Label::Person" ("chief executive of Tesco Terry Leahy");
 //! - appositive: "Label::Person, [AGE,] [the] [former] [ORG] TITLE [of|at|for ... ORG]," ("Charlie
 //!   Bell, the former head of McDonald's"), with brackets or dashes as well as commas;
 //! - reversed appositive: "[ORG] TITLE, Label::Person," ("The Ukraine's new president, Viktor
@@ -426,7 +427,9 @@ impl<'d, 'a> View<'d, 'a> {
     }
 
     fn pre_nominal(&self, site: &Site) -> Option<Vec<Found>> {
-        let (person, end) = self.person_at(site.title.end, site.last)?;
+        let Some((person, end)) = self.person_at(site.title.end, site.last) else {
+            return self.title_of_org_before_name(site);
+        };
         // "Professor Hugh Bell of Marlow University said": the organisation may follow the
         // name, where the phrase ends with it ("Prime Minister Thatcher in Brighton", "John
         // Prescott at the Labour conference" say where, not whose).
@@ -443,6 +446,21 @@ impl<'d, 'a> View<'d, 'a> {
         let org = site.org.or(after.map(|(org, _)| Org::Entity(org)));
         let end = after.map_or(end, |(_, org_end)| org_end);
         Some(vec![site.found(person, site.left.start, end, org, false)])
+    }
+
+    /// "chief executive of Tesco Terry Leahy": the organisation between the title and the
+    /// name.
+    fn title_of_org_before_name(&self, site: &Site) -> Option<Vec<Found>> {
+        let (org, org_end) = self.org_after_preposition(site.title.end, site.last)?;
+        let (person, end) = self.person_at(org_end, site.last)?;
+        let org = site.left.org.unwrap_or(Org::Entity(org));
+        Some(vec![site.found(
+            person,
+            site.left.start,
+            end,
+            Some(org),
+            false,
+        )])
     }
 
     fn shared_person(&self, site: &Site) -> Option<Vec<Found>> {

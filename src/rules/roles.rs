@@ -438,10 +438,7 @@ impl<'d, 'a> View<'d, 'a> {
             .filter(|&(_, org_end)| {
                 site.org.is_none()
                     && matches!(self.a.lower[end].as_ref(), "of" | "at")
-                    && (self.closes(org_end, site.last)
-                        || self.a.doc.words[org_end]
-                            .pos
-                            .is_some_and(|p| p.starts_with("VB")))
+                    && (self.closes(org_end, site.last) || self.is_verb(org_end))
             });
         let org = site.org.or(after.map(|(org, _)| Org::Entity(org)));
         let end = after.map_or(end, |(_, org_end)| org_end);
@@ -601,7 +598,7 @@ impl<'d, 'a> View<'d, 'a> {
             "appos" => a.head(a.head(head)?)?,
             _ => return None,
         };
-        if !a.doc.words[verb].pos.is_some_and(|p| p.starts_with("VB")) {
+        if !self.is_verb(verb) {
             return None;
         }
         let named = |w: usize, label: Label| {
@@ -639,12 +636,7 @@ impl<'d, 'a> View<'d, 'a> {
         if !owned {
             return None;
         }
-        let verb = a
-            .ancestors(head)
-            .skip(1)
-            .find(|&w| a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB")))?;
-        let subject = a.subjects(verb).next()?;
-        let m = &self.mentions[self.mention_at[subject]?];
+        let m = self.organisation_subject(self.clause_of(head)?)?;
         // "AMF has begun proceedings against Vivendi, its chief executive ...": another
         // organisation or place named in between may be the owner (references::Nearer).
         let other_between = (m.end..head).any(|w| {
@@ -653,7 +645,7 @@ impl<'d, 'a> View<'d, 'a> {
                     && matches!(self.label(n), Label::Organisation | Label::Place)
             })
         });
-        (self.entities[m.entity].label == Label::Organisation && !other_between).then_some(m.entity)
+        (!other_between).then_some(m.entity)
     }
 
     /// "Corvel said on Monday that Nina Berg would become chief executive": an organisation
@@ -663,17 +655,30 @@ impl<'d, 'a> View<'d, 'a> {
     fn announcing_organisation(&self, title_end: usize) -> Option<EntityId> {
         let a = self.a;
         let head = title_end.checked_sub(1)?;
-        let is_verb = |w: usize| a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB"));
-        let clause = a.ancestors(head).skip(1).find(|&w| is_verb(w))?;
+        let clause = self.clause_of(head)?;
         if a.dep(clause) != "ccomp" {
             return None;
         }
         let announcing = a
             .head(clause)
             .filter(|&v| ANNOUNCING_VERBS.contains(a.lower[v].as_ref()))?;
-        let subject = a.subjects(announcing).next()?;
+        self.organisation_subject(announcing).map(|m| m.entity)
+    }
+
+    fn is_verb(&self, w: usize) -> bool {
+        self.a.doc.words[w].pos.is_some_and(|p| p.starts_with("VB"))
+    }
+
+    /// The verb of the clause holding word `w`: the nearest verb above it in the tree.
+    fn clause_of(&self, w: usize) -> Option<usize> {
+        self.a.ancestors(w).skip(1).find(|&v| self.is_verb(v))
+    }
+
+    /// The mention that is `verb`'s subject, when it names an organisation.
+    fn organisation_subject(&self, verb: usize) -> Option<&MentionAt> {
+        let subject = self.a.subjects(verb).next()?;
         let m = &self.mentions[self.mention_at[subject]?];
-        (self.entities[m.entity].label == Label::Organisation).then_some(m.entity)
+        (self.entities[m.entity].label == Label::Organisation).then_some(m)
     }
 
     fn left(&self, title_start: usize, first: usize) -> Left {

@@ -61,6 +61,7 @@ pub static FILES: &[DataFile] = data_files![
     ("number_words.tsv", 3, 3),
     ("organisation_nouns.tsv", 1, 1),
     ("parties.tsv", 1, 2),
+    ("portfolio_for_titles.tsv", 1, 1),
     ("possessive_determiners.tsv", 1, 1),
     ("prefix_abbreviations.tsv", 1, 1),
     ("role_adverbs.tsv", 1, 1),

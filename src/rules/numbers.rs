@@ -623,13 +623,15 @@ fn counted_noun(t: &Toks, j: usize, one: bool) -> Option<(usize, String)> {
         if one && k == j && lower && noun && !w.ends_with("ed") {
             return Some((last, w));
         }
-        // A modifier: an adjective, a noun or a name ("new jobs", "US adults"), never a function
-        // word or another number.
+        // A modifier: an adjective, a noun or a name ("new jobs", "two biggest economies", "US
+        // adults"), never a function word but "other" ("two other children"), nor another
+        // number.
         let modifier = match tag {
-            Some(p) => matches!(p, "JJ" | "JJR" | "VBN" | "NNP" | "NN"),
+            Some(p) => matches!(p, "JJ" | "JJR" | "JJS" | "VBN" | "NNP" | "NN"),
             None => !lower || !w.ends_with('s') && !w.ends_with("ly"),
         };
-        if !modifier || is_function_word(&w) || NUMBER_WORDS.contains_key(&w) {
+        let function_word = is_function_word(&w) && w != "other";
+        if !modifier || function_word || NUMBER_WORDS.contains_key(&w) {
             return None;
         }
         k = last + 1;

@@ -53,7 +53,7 @@ impl Named {
     /// The organisation a reference at byte `at` stands for, where the text makes it clear:
     /// the one whose name opens the sentence holding `at` (before `at`: its subject, or its
     /// subject's owner, "BP's share price", "BP chief executive Lord Browne": within its first
-    /// three words), else the nearest of the two sentences before it that opens with a name; a
+    /// three words as written), else the nearest of the two sentences before it that opens with a name; a
     /// sentence opening with another name (a person's) refers to nothing. With
     /// [`Nearer::Blocks`], the sentence holding the reference must name no other organisation
     /// or place before it.
@@ -68,7 +68,13 @@ impl Named {
         let holding = a.sentence_index(a.word_at(at).min(last_word));
         for (back, s) in a.sentences[..=holding].iter().rev().take(3).enumerate() {
             let named = self.starting_in(s.start, at.min(s.end));
-            let fourth_word = s.words.clone().nth(3).map_or(s.end, |w| words[w].start);
+            // Words as written: "Privately-held Falic Group" opens with one word, not three.
+            let fourth_word = s
+                .words
+                .clone()
+                .filter(|&w| w == s.words.start || !a.glued(w - 1))
+                .nth(3)
+                .map_or(s.end, |w| words[w].start);
             let opening = named.first().filter(|&&(start, _, _)| start < fourth_word);
             if back == 0 && nearer == Nearer::Blocks {
                 let subject = opening.map(|&(_, id, _)| id);

@@ -704,7 +704,7 @@ impl<'d, 'a> View<'d, 'a> {
         while scan > first && titles::DESCRIPTIVE.contains(&self.a.lower[scan - 1].as_ref()) {
             scan -= 1;
         }
-        let org = self.org_before(scan, first);
+        let mut org = self.org_before(scan, first);
         if let Some((org_start, _)) = org {
             start = org_start;
         } else if scan < start
@@ -724,6 +724,14 @@ impl<'d, 'a> View<'d, 'a> {
         } else if self.ex_before(start, first) {
             former = true;
             start -= 2;
+        }
+        // An owner before "former": "McDonald's former chief executive", "Marley's former head
+        // of press" (a person's: no organisation).
+        if former && org.is_none() {
+            org = self.org_before(start, first);
+            if let Some((org_start, _)) = org {
+                start = org_start;
+            }
         }
         let mut outer = start;
         while outer > first && titles::DESCRIPTIVE.contains(&self.a.lower[outer - 1].as_ref()) {

@@ -254,28 +254,46 @@ fn is_plural_of(word: &str, singular: &str) -> bool {
     word != singular && singulars(word).any(|s| s == singular)
 }
 
+/// Titles after which "for" opens a portfolio ("director for public policy").
+static PORTFOLIO_FOR: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("portfolio_for_titles.tsv")));
+
 /// The end of a lowercase portfolio after a title, "director [of community relations]", "head
-/// [of new media]": "of" and one to three lowercase words, then a boundary (punctuation, a
-/// capital, a preposition). `end` itself when there is none.
+/// [of new media]", "director [for public policy]", "vice president [of sales and
+/// marketing]": "of" or "for" and one to three lowercase words (two joined by "and"), then a
+/// boundary (punctuation, a capital, a preposition). `end` itself when there is none.
 fn portfolio_after(
     a: &Analysis,
     end: usize,
     limit: usize,
     blocked: &impl Fn(usize) -> bool,
 ) -> usize {
-    if end >= limit || a.lower[end] != "of" {
+    let opens = end < limit
+        && match a.lower[end].as_ref() {
+            "of" => true,
+            "for" => PORTFOLIO_FOR.contains(a.lower[end - 1].as_ref()),
+            _ => false,
+        };
+    if !opens {
         return end;
     }
     let is_word = |j: usize| {
         j < limit
             && !blocked(j)
+            && !NOT_MODIFIERS.contains(a.lower[j].as_ref())
             && a.doc.text[a.doc.words[j].start..a.doc.words[j].end]
                 .chars()
                 .all(|c| c.is_alphabetic() && c.is_lowercase())
     };
     let mut j = end + 1;
-    while j < end + 4 && is_word(j) && !NOT_MODIFIERS.contains(a.lower[j].as_ref()) {
-        j += 1;
+    while j < end + 5 {
+        if is_word(j) {
+            j += 1;
+        } else if j > end + 1 && a.lower[j] == "and" && is_word(j + 1) {
+            j += 2;
+        } else {
+            break;
+        }
     }
     // A name after the words makes them a description of it ("head of chip maker Texas
     // Instruments"), not a portfolio.
@@ -446,6 +464,17 @@ mod tests {
             titles("Marco Behrmann, director of community relations at Mindark"),
             ["director of community relations"]
         );
+        assert_eq!(
+            titles("Hugo Lueders, director for public policy at CompTIA"),
+            ["director for public policy"]
+        );
+        assert_eq!(
+            titles("Jan Bolz, vice president of sales and marketing in Europe"),
+            ["vice president of sales and marketing"]
+        );
+        assert_eq!(titles("manager for four seasons"), ["manager"]);
+        assert_eq!(titles("a lobbyist for disabled rights"), ["lobbyist"]);
+        assert_eq!(titles("spokesman for the firm and"), ["spokesman"]);
         assert_eq!(titles("head of the college"), ["head"]);
         assert_eq!(titles("head of chip maker Texas"), ["head"]);
         assert_eq!(titles("the SEC's chief accountant"), ["chief accountant"]);

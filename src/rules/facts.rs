@@ -177,6 +177,8 @@ struct Claim<'f> {
     /// A length of time ("three years", "a six-week ban"): it dates a clause rather than
     /// measuring something of its subject's.
     duration: bool,
+    /// A percentage: "growth of 1.5% in Germany" is Germany's.
+    percent: bool,
 }
 
 impl Claim<'_> {
@@ -188,6 +190,7 @@ impl Claim<'_> {
             head: None,
             previous: None,
             duration: false,
+            percent: false,
         }
     }
 
@@ -198,6 +201,7 @@ impl Claim<'_> {
             num_first: q.num_first,
             head,
             previous: None,
+            percent: q.kind == FactKind::Percent,
             duration: q.kind == FactKind::Quantity
                 && q.unit.as_deref().is_some_and(|u| {
                     matches!(u, "year" | "month" | "week" | "day" | "hour" | "minute")
@@ -224,6 +228,7 @@ const FACT_TIES: &[Tie] = &[
     Tie { name: "tie-conversion", example: "GM earned $630m (£481.5m): the pounds are GM's too", find: |c, claim| c.converted_entity(claim).into() },
     Tie { name: "tie-possessive-amount", example: "compared to EA's $17.8bn", find: |c, claim| c.owner_before(claim).into() },
     Tie { name: "tie-predicate-subject", example: "Parmalat sues 45 banks; WPP's profits rose 15%", find: |c, claim| c.subject_entity(claim.head).into() },
+    Tie { name: "tie-percent-in-place", example: "predictions of growth of 1.5% in Germany; 30% in Frankfurt", find: |c, claim| c.place_after_percent(claim).into() },
     Tie { name: "tie-clause-subject", example: "White Noise was second with $24m; Nintendo, which has sold 5 million consoles", find: |c, claim| c.clause_subject(claim) },
     Tie { name: "tie-company-reference", example: "BP added that it was increasing its dividend by 26%; The US giant earned $630m", find: |c, claim| c.referred_company(claim).into() },
     Tie { name: "tie-sentence-subject", example: "BP said its profits rose 26%", find: |c, claim| c.sentence_subject(claim.first).into() },
@@ -943,6 +948,28 @@ impl<'e> Ctx<'_, 'e> {
             }
         }
         None
+    }
+
+    /// "growth of 1.5% in Germany", "26% in London, 30% in Frankfurt": a percentage of a
+    /// place, where its clause has no named subject ("BP shares fell 2% in London" are BP's).
+    fn place_after_percent(&self, claim: &Claim) -> Option<EntityId> {
+        let t = self.t;
+        if !claim.percent || t.l(claim.last + 1) != "in" {
+            return None;
+        }
+        let &(_, last, e) = self
+            .mentions
+            .starting_in(claim.last + 2, claim.last + 3)
+            .first()?;
+        // "2% in London trading": the place only qualifies the noun after it.
+        let ends_phrase = !t.is_word(last + 1)
+            || t.s(last + 1) != t.l(last + 1)
+            || matches!(
+                t.l(last + 1),
+                "and" | "or" | "next" | "last" | "this" | "in" | "on" | "from" | "to"
+            );
+        let named_subject = matches!(self.clause_subject(claim), Tied::To(_));
+        (e.label == Label::Place && ends_phrase && !named_subject).then_some(e.id)
     }
 
     /// "EA's $17.8bn": a name owning the amount, unless a place, which rather describes it

@@ -571,7 +571,15 @@ impl<'d, 'a> View<'d, 'a> {
         if next + 1 >= site.last || self.a.word(next) != "," {
             return None;
         }
-        let (person, end) = self.person_at(next + 1, site.last)?;
+        // "Head of genetics at the institute, Professor Robin Lovell-Badge,": a title used as
+        // an honorific may stand before the name.
+        let (person, end) = self.person_at(next + 1, site.last).or_else(|| {
+            let titled = titles::ends_title(&self.a.lower[next + 1])
+                && self.a.word(next + 1).starts_with(char::is_uppercase);
+            titled
+                .then(|| self.person_at(next + 2, site.last))
+                .flatten()
+        })?;
         self.closes(end, site.last)
             .then(|| vec![site.found(person, site.left.start, end, site.org, false)])
     }

@@ -798,7 +798,7 @@ const READINGS: &[Reading] = &[
     Reading { name: "number-percent", example: "15%, 15 per cent, 2 percentage points", read: percent },
     Reading { name: "number-range-floor", example: "the 20 of 20-25% (its kind comes from 25%)", read: range_floor },
     Reading { name: "number-years-old", example: "a 26-year-old man, 44 years old, ten months old, 6 weeks of age", read: years_old },
-    Reading { name: "number-hyphen-unit", example: "a two-day sale, a 10-year deal", read: hyphen_unit },
+    Reading { name: "number-hyphen-unit", example: "a two-day sale, a 10-year deal, a 12-cent dividend", read: hyphen_unit },
     Reading { name: "number-compound", example: "5-0, a one-off, three-quarters (no amount)", read: |n, _| if n.hyphen_after() { Verdict::Reject } else { Verdict::Pass } },
     Reading { name: "number-age-marker", example: "aged 44, at the age of 44, died at 62", read: age_marker },
     Reading { name: "number-currency-word", example: "200 dinars, 200 Algerian dinars, millions of pounds, 20 USD, 10 €", read: currency_word },
@@ -1038,7 +1038,7 @@ fn range_floor(n: &Number, q: &Quantity) -> Verdict {
     }
 }
 
-/// Ages: "26-year-old man", "44 years old", "ninety five years of age"; in the unit they are
+/// Ages: "26-year-old man", "44 years old", "ninety five years of age", "87 yo"; in the unit they are
 /// given in, as docs/ANNOTATION.md has it (a thing's age is an age too): "ten months old",
 /// "6 weeks of age", "a 90 day old bill".
 fn years_old(n: &Number, q: &Quantity) -> Verdict {
@@ -1057,6 +1057,9 @@ fn years_old(n: &Number, q: &Quantity) -> Verdict {
         (unit, j + 1)
     } else if let Some(unit) = age_unit(t.l(j)).filter(|_| t.key(j + 1, j + 3) == "of age") {
         (unit, j + 2)
+    } else if t.l(j) == "yo" {
+        // Clinical notes' "a 87 yo man".
+        ("year", j)
     } else {
         return Verdict::Pass;
     };
@@ -1077,9 +1080,16 @@ fn age_unit(word: &str) -> Option<&'static str> {
 /// Compound measures: "a two-day sale".
 fn hyphen_unit(n: &Number, q: &Quantity) -> Verdict {
     let (t, j) = (n.t, n.j);
-    match UNITS.get(t.l(j + 1)) {
-        Some(&unit) if n.hyphen_after() && t.glued(j + 1) => {
-            finish(q.clone(), FactKind::Quantity, Some(unit), j + 1).into()
+    if !n.hyphen_after() || !t.glued(j + 1) {
+        return Verdict::Pass;
+    }
+    if let Some(&unit) = UNITS.get(t.l(j + 1)) {
+        return finish(q.clone(), FactKind::Quantity, Some(unit), j + 1).into();
+    }
+    // An amount of money made an adjective: "a 12-cent dividend", "its one-yen bid".
+    match CURRENCIES.get(t.l(j + 1)) {
+        Some(&cur) if t.is_word(j + 1) && t.l(j + 1).len() >= 2 => {
+            money(q.clone(), cur, j + 1).into()
         }
         _ => Verdict::Pass,
     }
@@ -1278,6 +1288,7 @@ fn age_before(t: &Toks, first: usize, last: usize, prev_age: Option<&Quantity>) 
     let marked = chained
         || before(1).is_some_and(|b| t.l(b) == "aged")
         || before(4).is_some_and(|b| t.key(b, first) == "at the age of")
+        || before(2).is_some_and(|b| t.key(b, first) == "of age")
         || before(2).is_some_and(|b| matches!(t.key(b, first).as_str(), "died at" | "dies at"));
     if marked {
         return true;

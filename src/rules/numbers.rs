@@ -1083,7 +1083,7 @@ fn hyphen_unit(n: &Number, q: &Quantity) -> Verdict {
     if !n.hyphen_after() || !t.glued(j + 1) {
         return Verdict::Pass;
     }
-    if let Some(&unit) = UNITS.get(t.l(j + 1)) {
+    if let Some(&unit) = UNITS.get(t.l(j + 1)).filter(|&&u| unit_fits_number(n, u)) {
         return finish(q.clone(), FactKind::Quantity, Some(unit), j + 1).into();
     }
     // An amount of money made an adjective: "a 12-cent dividend", "its one-yen bid".
@@ -1157,17 +1157,44 @@ fn measure(n: &Number, q: &Quantity) -> Verdict {
     if n.core.vague || (t.l(n.i) == "one" && t.l(j) == "day") {
         return Verdict::Pass;
     }
-    let Some((end, &unit)) = t.phrase_at(j, &UNITS, 3) else {
+    // A unit in brackets, as tables and forms write it: "20 (kg)", "20 [kg]".
+    let closer = match t.l(j) {
+        "(" => Some(")"),
+        "[" => Some("]"),
+        "{" => Some("}"),
+        "<" => Some(">"),
+        _ => None,
+    };
+    let found = match closer {
+        Some(closer) => t
+            .phrase_at(j + 1, &UNITS, 3)
+            .filter(|&(end, _)| t.l(end) == closer)
+            .map(|(end, unit)| (end + 1, unit)),
+        None => t.phrase_at(j, &UNITS, 3),
+    };
+    let Some((end, &unit)) = found.filter(|(_, &u)| unit_fits_number(n, u)) else {
         return Verdict::Pass;
     };
-    // "5 feet 2 inches": the inches are the feet's.
-    let inches = |k| {
+    // "5 feet 2 inches", "5 ft 2 in": the inches are the feet's ("in" only where no phrase
+    // follows it: "12 ft 2 in long").
+    let inches = |k: usize| {
+        if unit == "foot" && t.l(k) == "in" {
+            let next = t.l(k + 1);
+            let ends = !t.is_word(k + 1) || next == "more" || SIZE_ADJECTIVES.contains(next);
+            return ends.then_some((1.0 / 12.0, k));
+        }
         let (unit_end, &part) = t.phrase_at(k, &UNITS, 1)?;
         (unit == "foot" && part == "inch").then_some((1.0 / 12.0, unit_end - 1))
     };
     finish(q.clone(), FactKind::Quantity, Some(unit), end - 1)
         .map(|q| smaller_part(t, q, inches))
         .into()
+}
+
+/// Whether `unit` may follow a number written in words: bits only follow digits ("16-bit",
+/// "2048-bit"), as "two-bit Tories" and "one bit of silicon" say.
+fn unit_fits_number(n: &Number, unit: &str) -> bool {
+    unit != "bit" || n.t.is_num(n.i)
 }
 
 /// An amount given in two units, the smaller after the larger ("3 dollars 50 cents",

@@ -1244,11 +1244,28 @@ impl<'e> Ctx<'_, 'e> {
     /// nearest person named before it in the sentence.
     fn age_of_who_died(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
-        let died =
-            (1..=2).any(|n| q.num_first >= n && matches!(t.l(q.num_first - n), "died" | "dies"));
+        // "died aged 77", "died at 62", "has died at the age of 71".
+        let marker = if q.num_first >= 4 && t.key(q.num_first - 4, q.num_first) == "at the age of" {
+            4
+        } else {
+            0
+        };
+        let before = q.num_first - marker;
+        let died = (1..=2)
+            .filter(|&n| before >= n && matches!(t.l(before - n), "died" | "dies"))
+            .map(|n| before - n)
+            .next();
+        // The one who died is named right before ("Rowlands, known ..., has died"), not
+        // described ("his mother died").
+        let died = died.filter(|&verb| {
+            let mut k = verb.checked_sub(1);
+            if k.is_some_and(|k| matches!(t.l(k), "has" | "had")) {
+                k = k.and_then(|k| k.checked_sub(1));
+            }
+            k.is_some_and(|k| t.l(k) == "," || self.mentions.ending_at(k).is_some())
+        });
         let (from, _) = t.sentence_of(q.first);
-        died.then(|| self.last_person_between(from, q.first))
-            .flatten()
+        died.and_then(|_| self.last_person_between(from, q.first))
     }
 
     /// "Jon Tate died on Friday. He was 59.", "Mr Grant started the company in 1990, when he
@@ -1259,15 +1276,20 @@ impl<'e> Ctx<'_, 'e> {
     /// not counted.
     fn age_of_pronoun(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
-        let pronoun = q.num_first.checked_sub(2)?;
+        // "he was 59", "she was just 15".
+        let mut verb = q.num_first.checked_sub(1)?;
+        if numbers::is_age_adverb(t.l(verb)) {
+            verb = verb.checked_sub(1)?;
+        }
+        if !matches!(t.l(verb), "is" | "was") {
+            return None;
+        }
+        let pronoun = verb.checked_sub(1)?;
         let gender = match t.l(pronoun) {
             "he" => names::Gender::Male,
             "she" => names::Gender::Female,
             _ => return None,
         };
-        if !matches!(t.l(pronoun + 1), "is" | "was") {
-            return None;
-        }
         let (from, _) = t.sentence_of(pronoun);
         let since = if pronoun == from {
             t.sentence_of(from.checked_sub(1)?).0

@@ -1308,6 +1308,11 @@ pub static FRONTED_OPENERS: LazyLock<HashSet<&'static str>> =
 /// phrase, a marker of `age_markers.tsv` ("turns 40"), "he was 59", a sentence opening with
 /// the number after fronting words and before a comma ("At 30,", "Still only 23,"), or "at 16"
 /// after a life event's verb in the clause ("left school at 16").
+/// An adverb between "she was" and an age: "she was just 15".
+pub fn is_age_adverb(word: &str) -> bool {
+    matches!(word, "just" | "only" | "barely" | "still")
+}
+
 fn age_before(t: &Toks, first: usize, last: usize, prev_age: Option<&Quantity>) -> bool {
     let before = |n: usize| first.checked_sub(n);
     let chained = prev_age
@@ -1325,9 +1330,11 @@ fn age_before(t: &Toks, first: usize, last: usize, prev_age: Option<&Quantity>) 
     if !ends || first == 0 {
         return false;
     }
-    let pronoun_was = first >= 2
-        && matches!(t.l(first - 2), "he" | "she")
-        && matches!(t.l(first - 1), "is" | "was");
+    // "he was 24", "she was just 15".
+    let adverb = usize::from(first >= 3 && is_age_adverb(t.l(first - 1)));
+    let pronoun_was = first >= 2 + adverb
+        && matches!(t.l(first - 2 - adverb), "he" | "she")
+        && matches!(t.l(first - 1 - adverb), "is" | "was");
     let at = t.l(first - 1) == "at";
     let fronting = (first.saturating_sub(3)..first)
         .rev()

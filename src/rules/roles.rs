@@ -782,6 +782,17 @@ impl<'d, 'a> View<'d, 'a> {
     /// chairman"): (start word, the organisation when it is one).
     fn org_before(&self, end: usize, first: usize) -> Option<(usize, Option<Org>)> {
         if let Some(start) = self.company_reference_before(end, first) {
+            // "Vivendi and its former chief executive", "Vivendi, its chief executive": the
+            // organisation right before "its" is the one meant.
+            let beside = (start > first + 1
+                && self.a.lower[start] == "its"
+                && matches!(self.a.lower[start - 1].as_ref(), "and" | ","))
+            .then(|| self.mention_ending(start - 1))
+            .flatten()
+            .filter(|&m| self.label(m) == Label::Organisation);
+            if let Some(m) = beside {
+                return Some((start, Some(Org::Entity(self.mentions[m].entity))));
+            }
             let at = self.a.doc.words[start].start;
             let company = self
                 .named

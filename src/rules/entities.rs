@@ -103,6 +103,7 @@ const ENTITY_PASSES: &[EntityPass] = &[
     EntityPass { name: "entity-majority-label", example: "Jordan ORG twice, LOC once and less than 0.95 sure (or once PER): ORG", run: Pass::Label(|_, c| reconcile_labels(c)) },
     EntityPass { name: "entity-work-title", example: "thriller White Noise (MISC)", run: Pass::Label(works_are_miscellaneous) },
     EntityPass { name: "entity-brand-styled-organisation", example: "YouGov (ORG, not PER)", run: Pass::Label(brand_styled_names_are_organisations) },
+    EntityPass { name: "entity-organisation-first-word", example: "Marsh (ORG, not PER) beside Marsh & McLennan", run: Pass::Label(|_, c| first_words_of_organisations(c)) },
     EntityPass { name: "entity-known-name-label", example: "Christmas (MISC), Labour (ORG), Britain (LOC)", run: Pass::Label(|_, c| known_names_take_their_label(c)) },
     EntityPass { name: "entity-club-nickname", example: "Spurs joins Tottenham", run: Pass::Cluster(join_club_nicknames) },
     EntityPass { name: "entity-same-name", example: "every \"Abedi\" of one label is one entity", run: Pass::Cluster(|_, c, k| merge_same_names(c, k)) },
@@ -810,6 +811,31 @@ fn brand_styled_names_are_organisations(a: &Analysis, candidates: &mut [Candidat
     }
 }
 
+/// "Marsh said ..." in a story about Marsh & McLennan: a one-word person whose word opens an
+/// organisation's longer name in the document is that organisation's short name, unless the
+/// word names a person for sure somewhere in it (with an honorific, a title before it or a
+/// first name: "Piers Morgan" beside "Morgan Stanley").
+fn first_words_of_organisations(candidates: &mut [Candidate]) {
+    let openings: HashSet<String> = candidates
+        .iter()
+        .filter(|c| c.label == Label::Organisation && c.tokens.len() >= 2)
+        .map(|c| c.tokens[0].clone())
+        .collect();
+    let personal: HashSet<String> = candidates
+        .iter()
+        .filter(|c| c.label == Label::Person && (c.honorific || c.titled || c.tokens.len() >= 2))
+        .flat_map(|c| c.tokens.iter().cloned())
+        .collect();
+    for c in candidates
+        .iter_mut()
+        .filter(|c| c.label == Label::Person && c.tokens.len() == 1)
+    {
+        if openings.contains(&c.tokens[0]) && !personal.contains(&c.tokens[0]) {
+            c.label = Label::Organisation;
+        }
+    }
+}
+
 /// Union-find over candidate indices; the root of a cluster is its smallest index.
 struct Clusters {
     parent: Vec<usize>,
@@ -1404,6 +1430,33 @@ mod tests {
             ("LeBlanc", "PER"),
             ("MacArthur", "PER"),
             ("ALAN", "PER"),
+        ];
+        assert_eq!(
+            labels,
+            expected.map(|(n, l)| (n.to_string(), l.to_string()))
+        );
+    }
+
+    #[test]
+    fn a_person_named_as_an_organisation_opens_is_that_organisation() {
+        // business/us-insurer-marsh-cuts-2500-jobs.txt: the model tags "Marsh" PER.
+        let text = "Jobs go at Marsh & McLennan. Marsh said so. Morgan Stanley agreed, Piers Morgan wrote, and Morgan laughed.";
+        let mentions = [
+            ("Marsh & McLennan", "ORG"),
+            ("Marsh", "PER"),
+            ("Morgan Stanley", "ORG"),
+            ("Piers Morgan", "PER"),
+            ("Morgan", "PER"),
+        ];
+        let labels: Vec<(String, String)> = resolve_text(text, &mentions)
+            .into_iter()
+            .map(|e| (e.name, e.label))
+            .collect();
+        let expected = [
+            ("Marsh & McLennan", "ORG"),
+            ("Marsh", "ORG"),
+            ("Morgan Stanley", "ORG"),
+            ("Piers Morgan", "PER"),
         ];
         assert_eq!(
             labels,

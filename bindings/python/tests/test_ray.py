@@ -28,20 +28,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def processes_with(marker: str) -> list[int]:
-    """The pids whose command line holds `marker` (this cluster's own session folder)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
 class Cluster:
+    """A head node and a worker node, each `ray start` in a session of its own: every process
+    of a node (raylet, agents, workers) is in its `ray start`'s process group, which is how
+    the test kills one node, and the cluster at the end, and nothing else."""
+
     def __init__(self):
         # Short: Ray's socket paths must fit in 107 bytes.
         self.temp = tempfile.mkdtemp(prefix="fxray-", dir="/tmp")
@@ -55,12 +46,19 @@ class Cluster:
         port = free_port()
         self.address = f"127.0.0.1:{port}"
         common = ["--num-cpus", "1", "--disable-usage-stats"]
-        self.ray("start", "--head", "--port", str(port), "--temp-dir", self.temp, "--include-dashboard", "false", *common)
-        self.worker_port = free_port()
-        self.ray("start", "--address", self.address, "--node-manager-port", str(self.worker_port), *common)
+        self.groups: list[int] = []
+        self.head = self.start("--head", "--port", str(port), "--temp-dir", self.temp, "--include-dashboard", "false", *common)
+        self.worker = self.start("--address", self.address, *common)
 
-    def ray(self, *args: str) -> None:
-        subprocess.run([RAY, *args], env=self.env, check=True, capture_output=True, timeout=120)
+    def start(self, *args: str) -> int:
+        """Starts a node; its process group."""
+        started = subprocess.Popen(
+            [RAY, "start", *args], env=self.env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.groups.append(started.pid)
+        log, _ = started.communicate(timeout=120)
+        assert started.returncode == 0, log
+        return started.pid
 
     def nodes_alive(self) -> int:
         script = f"import ray; ray.init(address={self.address!r}, log_to_driver=False); print(sum(n['Alive'] for n in ray.nodes()))"
@@ -68,42 +66,16 @@ class Cluster:
         return int(out.stdout.strip().splitlines()[-1])
 
     def kill_worker_node(self) -> None:
-        """As if its machine died: the worker node's raylet and every process under it."""
-        raylets = processes_with(f"--node_manager_port={self.worker_port}")
-        assert raylets, "the worker node's raylet is not running"
-        doomed = set(raylets)
-        for pid in raylets:
-            doomed |= descendants(pid)
-        for pid in doomed:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        """As if its machine died: every process of the worker node at once."""
+        os.killpg(self.worker, signal.SIGKILL)
 
     def stop(self) -> None:
-        for pid in processes_with(self.temp):
+        for group in self.groups:
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.killpg(group, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         shutil.rmtree(self.temp, ignore_errors=True)
-
-
-def descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 @pytest.fixture
@@ -117,7 +89,7 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def shards(tmp_path_factory, gold_docs) -> list[Path]:
-    """A corpus in 4 JSONL shards: BBC business (490 documents, ids the file names), or where
+    """A corpus in 8 JSONL shards: BBC business (490 documents, ids the file names), or where
     ../shared is absent (a fresh clone) the fixture documents 5 times over."""
     if (BBC / "business").is_dir():
         docs = [
@@ -128,11 +100,16 @@ def shards(tmp_path_factory, gold_docs) -> list[Path]:
         docs = [{**d, "id": f"{d['id']}#{k}"} for k in range(5) for d in gold_docs]
     folder = tmp_path_factory.mktemp("shards")
     paths = []
-    for k in range(4):
+    for k in range(8):
         path = folder / f"shard-{k}.jsonl"
-        path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs[k::4]), encoding="utf-8")
+        path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs[k::8]), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@pytest.fixture(scope="module")
+def expected(shards, cli) -> list[str]:
+    return cli(*shards)
 
 
 def job(cluster: Cluster, shards: list[Path], out: Path) -> subprocess.Popen:
@@ -157,8 +134,7 @@ def check_once_each(lines: list[str], expected: list[str]) -> None:
     assert lines == expected
 
 
-def test_a_job_on_two_nodes_writes_the_clis_records_once_each(cluster, shards, cli, tmp_path):
-    expected = cli(*shards)
+def test_a_job_on_two_nodes_writes_the_clis_records_once_each(cluster, shards, expected, tmp_path):
     assert cluster.nodes_alive() == 2
     run = job(cluster, shards, tmp_path / "out")
     log, _ = run.communicate(timeout=900)
@@ -166,8 +142,7 @@ def test_a_job_on_two_nodes_writes_the_clis_records_once_each(cluster, shards, c
     check_once_each(output(tmp_path / "out"), expected)
 
 
-def test_the_job_completes_when_the_worker_node_dies_mid_job(cluster, shards, cli, tmp_path):
-    expected = cli(*shards)
+def test_the_job_completes_when_the_worker_node_dies_mid_job(cluster, shards, expected, tmp_path):
     out = tmp_path / "out"
     run = job(cluster, shards, out)
     deadline = time.monotonic() + 300

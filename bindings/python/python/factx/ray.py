@@ -118,26 +118,30 @@ def extract_files(
     model: str | None = None,
     threads: int = 1,
     concurrency: int | tuple[int, int] | None = None,
-    files_per_task: int = 16,
+    files_per_task: int | None = None,
 ) -> ray.data.Dataset:
     """The records of ``factx extract INPUT...``, in the CLI's order: a Dataset of ``file``
     (the input file's place in the CLI's order), ``n`` (the record's place in its file), ``id``
-    and ``record``. One task reads ``files_per_task`` files whole: split a large JSONL file
-    for it to spread over the cluster."""
+    and ``record``. A task reads ``files_per_task`` files whole (default: up to 16, fewer when
+    there are not four tasks for each actor): split a large JSONL file for it to spread over
+    the cluster."""
     files = [
         {"file": i, "path": os.path.abspath(path), "id": id}
         for i, (path, id) in enumerate(sources(list(inputs)))
     ]
     if not files:
         raise ValueError(f"no inputs found: no .txt or .jsonl files in {', '.join(inputs)}")
-    blocks = max(1, -(-len(files) // files_per_task))
-    return ray.data.from_items(files, override_num_blocks=blocks).map_batches(
+    actors = concurrency or _actors(threads)
+    if files_per_task is None:
+        most = actors if isinstance(actors, int) else actors[-1]
+        files_per_task = max(1, min(16, len(files) // (4 * most)))
+    return ray.data.from_items(files, override_num_blocks=-(-len(files) // files_per_task)).map_batches(
         _Files,
         fn_constructor_args=(model, threads),
         batch_format="pyarrow",
         batch_size=files_per_task,
         num_cpus=threads,
-        concurrency=concurrency or _actors(threads),
+        concurrency=actors,
     )
 
 
@@ -179,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", help="model directory (default: the model in the wheel)")
     parser.add_argument("--threads", type=int, default=1, help="CPUs per actor, factx's threads in it")
     parser.add_argument("--actors", type=int, help="actors (default: the cluster's CPUs / --threads)")
-    parser.add_argument("--files-per-task", type=int, default=16)
+    parser.add_argument("--files-per-task", type=int, help="input files a task reads (default: up to 16)")
     parser.add_argument("--records-per-file", type=int, default=100_000)
     args = parser.parse_args(argv)
     started = time.monotonic()

@@ -428,28 +428,26 @@ impl Records {
             };
             // The pipeline is busy: wait for a record or for room, whichever comes first.
             let (records, inputs) = (&self.records, &inputs);
-            let waited = py.detach(|| {
+            // `Some(input)` back with the record when the record came first.
+            let (record, input) = py.detach(|| {
                 let mut select = Select::new();
                 let on_record = select.recv(records);
                 select.send(inputs);
                 let ready = select.select();
                 if ready.index() == on_record {
-                    Err((ready.recv(records), input))
+                    (Some(ready.recv(records)), Some(input))
                 } else {
-                    Ok(ready.send(inputs, input).map_err(|e| e.into_inner()))
+                    // A closed channel: the run has stopped, and its error is in `records`.
+                    ready.send(inputs, input).ok();
+                    (None, None)
                 }
             });
-            match waited {
-                Ok(Ok(())) => {}
-                Ok(Err(_)) => self.feed = None,
-                Err((record, input)) => {
-                    self.pending = Some(input);
-                    match record {
-                        Ok(Ok(line)) => return Ok(Some(line)),
-                        Ok(Err(e)) => return Err(PyRuntimeError::new_err(e)),
-                        Err(_) => return Ok(None),
-                    }
-                }
+            self.pending = input;
+            match record {
+                None => {}
+                Some(Ok(Ok(line))) => return Ok(Some(line)),
+                Some(Ok(Err(e))) => return Err(PyRuntimeError::new_err(e)),
+                Some(Err(_)) => return Ok(None),
             }
         }
     }

@@ -12,7 +12,7 @@ import importlib.util
 import os
 from pathlib import Path
 
-__all__ = ["Extractor", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
+__all__ = ["Extractor", "Records", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
 
 
 def _onnxruntime_library() -> str:
@@ -38,6 +38,8 @@ ORT_VERSION: str = _native.ORT_VERSION
 #: The model shipped in the wheel (the CLI's default model, its ONNX weights).
 DEFAULT_MODEL = Path(__file__).parent / "models" / "factx-ner-minilm-l6"
 sources = _native.sources
+#: What `Extractor.pipe` and `Extractor.extract_files` return: records in input order.
+Records = _native.Records
 
 
 class Extractor(_native.Extractor):

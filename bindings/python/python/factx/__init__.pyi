@@ -3,7 +3,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, overload
 
-__all__ = ["Extractor", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
+__all__ = ["Extractor", "Records", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
 
 ORT_VERSION: str
 DEFAULT_MODEL: Path

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Extractor", "Records", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
 
@@ -38,6 +39,8 @@ ORT_VERSION: str = _native.ORT_VERSION
 #: The model shipped in the wheel (the CLI's default model, its ONNX weights).
 DEFAULT_MODEL = Path(__file__).parent / "models" / "factx-ner-minilm-l6"
 sources = _native.sources
+#: A record as `factx extract` writes it (docs/FORMAT.md), as a dict.
+Record = dict[str, Any]
 #: What `Extractor.pipe` and `Extractor.extract_files` return: records in input order.
 Records = _native.Records
 

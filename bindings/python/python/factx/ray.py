@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 import ray
 
@@ -154,11 +154,12 @@ def write(ds: ray.data.Dataset, out_dir: str, records_per_file: int = 100_000) -
     (``records_per_file`` each): concatenated, the CLI's output byte for byte. The records
     stream to this process, which writes them as they come; returns how many."""
     os.makedirs(out_dir, exist_ok=True)
-    written, out = 0, None
+    written = 0
+    out: TextIO | None = None
     try:
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             for line in batch.column("record").to_pylist():
-                if written % records_per_file == 0:
+                if out is None or written % records_per_file == 0:
                     if out is not None:
                         out.close()
                     part = os.path.join(out_dir, f"part-{written // records_per_file:05d}.jsonl")

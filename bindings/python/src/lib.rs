@@ -358,11 +358,18 @@ impl Records {
     fn item(py: Python<'_>, item: &Bound<'_, PyAny>, position: usize) -> PyResult<Input> {
         let fallback = format!("{SOURCE}:{position}");
         if let Ok(text) = item.cast::<PyString>() {
-            return Ok(Input::Doc(InputDoc {
-                id: fallback,
-                text: text.to_str()?.to_owned(),
-                ..InputDoc::default()
-            }));
+            return Ok(match text.to_str() {
+                Ok(text) => Input::Doc(InputDoc {
+                    id: fallback,
+                    text: text.to_owned(),
+                    ..InputDoc::default()
+                }),
+                // A lone surrogate: Python strings may hold one, UTF-8 cannot.
+                Err(e) => {
+                    let message = format!("item is no valid text: {}", e.value(py));
+                    input::failed(&fallback, SOURCE, Some(position), message)
+                }
+            });
         }
         if !item.is_instance_of::<PyDict>() {
             let kind = item.get_type().name()?;

@@ -68,14 +68,18 @@ def test_pipe_keeps_order_and_ids_and_turns_bad_items_into_error_records(extract
         {"id": "set", "text": "x", "tags": {1, 2}},
         {"id": "empty", "text": " "},
         {"text": "Tesco cut 3,000 jobs."},
+        "a lone surrogate \ud800",
+        {"id": "surrogate", "text": "\udc00"},
     ]
     records = list(extractor.pipe(iter(items), batch_size=2))
-    assert [r["id"] for r in records] == ["<python>:1", "b", "no-text", "<python>:4", "7", "set", "empty", "<python>:8"]
+    assert [r["id"] for r in records] == ["<python>:1", "b", "no-text", "<python>:4", "7", "set", "empty", "<python>:8", "<python>:9", "surrogate"]
     errors = {r["id"]: r["errors"] for r in records}
     assert errors["no-text"] == [{"stage": "input", "message": 'no "text" field', "file": "<python>", "line": 3}]
     assert errors["<python>:4"][0]["message"] == "item is a int, not a str or a dict"
     assert "not JSON serializable" in errors["set"][0]["message"]
     assert errors["empty"][0]["message"] == "text is empty"
+    assert errors["<python>:9"][0]["message"].startswith("item is no valid text: ")
+    assert "surrogate" in errors["surrogate"][0]["message"]
     assert not errors["b"] and records[1]["date"] == "2017-05-24"
     assert records[0]["entities"] and records[4]["entities"]
     assert list(extractor.pipe([])) == []

@@ -1,7 +1,7 @@
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal, final, overload
 
 __all__ = ["Extractor", "Records", "DEFAULT_MODEL", "ORT_VERSION", "sources"]
 
@@ -16,6 +16,7 @@ def sources(inputs: list[str]) -> list[tuple[Path, str | None]]:
     """The files `factx extract INPUT...` reads, in its order: (path, id) for a text file,
     (path, None) for a JSONL file."""
 
+@final
 class Records(Iterator[Any]):
     """Records in input order; the pipeline works ahead without the GIL."""
     def __iter__(self) -> Records: ...

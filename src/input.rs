@@ -157,6 +157,9 @@ fn count_lines_with_text(mut reader: impl Read) -> std::io::Result<u64> {
     Ok(lines + u64::from(line_has_text))
 }
 
+/// `factx extract --max-doc-bytes`'s default.
+pub const MAX_DOC_BYTES: usize = 8 << 20;
+
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
     /// Larger documents are refused with an error record instead of being read into memory.
@@ -208,7 +211,8 @@ pub fn read(
         })
 }
 
-fn failed(id: &str, file: &str, line: Option<usize>, message: String) -> Input {
+/// The record of a document that could not be read: its id, where it was, and why.
+pub fn failed(id: &str, file: &str, line: Option<usize>, message: String) -> Input {
     Input::Failed(Record {
         id: id.to_string(),
         errors: vec![RecordError {
@@ -323,35 +327,46 @@ impl<R: BufRead> JsonlReader<R> {
                 )
             }
         };
-        let mut object = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(object)) => object,
-            Ok(_) => return fail(&id_fallback, "line is not a JSON object".into()),
-            Err(e) => return fail(&id_fallback, format!("malformed JSON: {e}")),
-        };
-        let id = match object.remove("id") {
-            Some(Value::String(id)) => id,
-            Some(Value::Number(n)) => n.to_string(),
-            _ => id_fallback,
-        };
-        let text = match object.remove("text") {
-            Some(Value::String(text)) => text,
-            Some(_) => return fail(&id, "\"text\" is not a string".into()),
-            None => return fail(&id, "no \"text\" field".into()),
-        };
-        let date = match object.remove("date") {
-            Some(Value::String(date)) => Some(date),
-            Some(Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
-        let mut doc = InputDoc {
-            id,
-            text,
-            meta: object,
-            ..InputDoc::default()
-        };
-        set_date(&mut doc, date, &self.name, line);
-        Input::Doc(doc)
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(object)) => document(object, id_fallback, &self.name, line),
+            Ok(_) => fail(&id_fallback, "line is not a JSON object".into()),
+            Err(e) => fail(&id_fallback, format!("malformed JSON: {e}")),
+        }
     }
+}
+
+/// The document one JSON object holds, read as a JSONL line is: `id` (a string or a number,
+/// else `id_fallback`), `text`, an optional `date`, every other field under `meta`. `name` and
+/// `line` place its errors (the Python binding reads its dict items with this too).
+pub fn document(
+    mut object: Map<String, Value>,
+    id_fallback: String,
+    name: &str,
+    line: Option<usize>,
+) -> Input {
+    let id = match object.remove("id") {
+        Some(Value::String(id)) => id,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => id_fallback,
+    };
+    let text = match object.remove("text") {
+        Some(Value::String(text)) => text,
+        Some(_) => return failed(&id, name, line, "\"text\" is not a string".into()),
+        None => return failed(&id, name, line, "no \"text\" field".into()),
+    };
+    let date = match object.remove("date") {
+        Some(Value::String(date)) => Some(date),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let mut doc = InputDoc {
+        id,
+        text,
+        meta: object,
+        ..InputDoc::default()
+    };
+    set_date(&mut doc, date, name, line);
+    Input::Doc(doc)
 }
 
 impl<R: BufRead> Iterator for JsonlReader<R> {

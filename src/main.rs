@@ -100,11 +100,11 @@ struct ExtractArgs {
     #[arg(long)]
     stats: bool,
     /// Documents larger than this many bytes become error records instead of being read.
-    #[arg(long, default_value_t = 8 << 20)]
+    #[arg(long, default_value_t = input::MAX_DOC_BYTES)]
     max_doc_bytes: usize,
     /// Documents of more words than this (as the tokenizer counts them, punctuation too) become
     /// error records: memory grows with the words, about 300 MB at the default.
-    #[arg(long, default_value_t = 250_000)]
+    #[arg(long, default_value_t = pipeline::MAX_DOC_WORDS)]
     max_doc_words: usize,
     /// Name the rule behind each role and fact (`rule`, and `entity_rule` for a fact's entity).
     #[arg(long)]

@@ -24,6 +24,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+/// `factx extract --max-doc-words`'s default: about 300 MB of memory for the largest document.
+pub const MAX_DOC_WORDS: usize = 250_000;
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Windows per model call. The default int8 model quantises its activations with one scale
@@ -67,6 +70,8 @@ pub struct Pipeline {
     options: Options,
     stats: StageTimes,
     ner_only: Option<String>,
+    /// Where the parallel stages run: rayon's global pool when `None` (the CLI sizes it).
+    pool: Option<rayon::ThreadPool>,
 }
 
 /// Where the time goes, summed over all documents: wall-clock time of the model calls, and
@@ -164,7 +169,16 @@ impl Pipeline {
             options,
             stats: StageTimes::default(),
             ner_only,
+            pool: None,
         })
+    }
+
+    /// Runs the parallel stages in `pool` instead of rayon's global pool. The Python binding
+    /// needs this: a process forked after the global pool started has that pool's state but
+    /// not its threads, so any later work there waits forever; a pipeline rebuilt in the child
+    /// with a pool of its own does not touch it.
+    pub fn set_thread_pool(&mut self, pool: rayon::ThreadPool) {
+        self.pool = Some(pool);
     }
 
     /// Why the rules do not run although asked for, if they do not: the model's entity types.
@@ -199,17 +213,22 @@ impl Pipeline {
             options,
             spec,
             stats,
+            pool,
             ..
         } = self;
-        let (encoder, scheme, spec, options, stats) =
-            (&*encoder, &*scheme, &*spec, &*options, &*stats);
+        let (encoder, scheme, spec, options, stats, pool) = (
+            &*encoder,
+            &*scheme,
+            &*spec,
+            &*options,
+            &*stats,
+            pool.as_ref(),
+        );
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 for items in chunks(inputs, options.chunk_bytes) {
-                    if prepared_tx
-                        .send(prepare(encoder, options, items, stats))
-                        .is_err()
-                    {
+                    let chunk = within(pool, || prepare(encoder, options, items, stats));
+                    if prepared_tx.send(chunk).is_err() {
                         break;
                     }
                 }
@@ -226,11 +245,13 @@ impl Pipeline {
             });
             scope.spawn(move || {
                 for chunk in scored_rx {
-                    let records = chunk
-                        .items
-                        .into_par_iter()
-                        .map(|item| finish(spec, scheme, options, item, stats))
-                        .collect();
+                    let records = within(pool, || {
+                        chunk
+                            .items
+                            .into_par_iter()
+                            .map(|item| finish(spec, scheme, options, item, stats))
+                            .collect()
+                    });
                     if records_tx.send(records).is_err() {
                         break;
                     }
@@ -254,6 +275,15 @@ impl Pipeline {
             Ok(())
         })?;
         Ok(records)
+    }
+}
+
+/// Runs `work` in `pool` when there is one, else here (its parallel iterators then use
+/// rayon's global pool).
+fn within<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
     }
 }
 

@@ -59,6 +59,8 @@ static CLAUSE_BREAKS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("clause_breaks.tsv")));
 static AGE_JOINS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("age_joins.tsv")));
+static WORKFORCE_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::words(lexicon::file("workforce_nouns.tsv")));
 static SUBJECT_BREAKS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::words(lexicon::file("subject_breaks.tsv")));
 
@@ -708,6 +710,7 @@ impl<'e> Ctx<'_, 'e> {
             let counted = a.head(number)?;
             self.organisation_after_preposition(counted)
                 .or_else(|| self.organisation_after_preposition(number))
+                .or_else(|| self.workforce_cut_at(counted))
         };
         if opening {
             return of_counted().map_or(Tied::Nobody, |e| Tied::To(e.id));
@@ -881,6 +884,33 @@ impl<'e> Ctx<'_, 'e> {
         self.compound_name(head)
             .or_else(|| self.organisation_after_preposition(head))
             .map_or(Tied::Nobody, |e| Tied::To(e.id))
+    }
+
+    /// "Up to 2,500 jobs are to go at Marsh & McLennan": a workforce noun subject of a verb (or
+    /// of the verb it leads to) with "at ORG" after it.
+    fn workforce_cut_at(&self, counted: usize) -> Option<&'e Entity> {
+        let a = self.analysis;
+        if !WORKFORCE_NOUNS.contains(a.lower[counted].as_ref())
+            || !a.dep(counted).starts_with("nsubj")
+        {
+            return None;
+        }
+        let verb = a.head(counted)?;
+        std::iter::once(verb)
+            .chain(a.children(verb).filter(|&c| a.dep(c) == "xcomp"))
+            .flat_map(|v| {
+                a.children(v)
+                    .filter(|&c| a.dep(c) == "prep" && a.lower[c] == "at")
+            })
+            .filter_map(|prep| a.child(prep, "pobj"))
+            .find_map(|object| {
+                let named = |w: usize| {
+                    self.mention_of(w)
+                        .filter(|e| e.label == Label::Organisation)
+                };
+                // "at US insurance broker Marsh & McLennan": the name in apposition.
+                named(object).or_else(|| a.child(object, "appos").and_then(named))
+            })
     }
 
     /// An organisation or person compounded with the noun at word `head` ("BP shares", "its

@@ -77,6 +77,7 @@ pub static FILES: &[DataFile] = data_files![
     ("titles.tsv", 3, 3),
     ("units.tsv", 2, 2),
     ("work_nouns.tsv", 1, 1),
+    ("workforce_nouns.tsv", 1, 1),
 ];
 
 /// The text of data file `name`. Panics on a name [`FILES`] does not list: a programming

@@ -167,9 +167,14 @@ fn day_range(t: &Toks, i: usize, anchor: Option<NaiveDate>) -> Option<[DateMenti
 /// "Woodward's 2005 Lions" ("Euro 2004" is a name).
 fn dated_year(t: &Toks, i: usize) -> bool {
     let prev = if i > 0 { t.l(i - 1) } else { "" };
-    let possessive = prev == "s" && i >= 2 && matches!(t.l(i - 2), "'" | "’");
-    let dated = cal(prev, "year_prep").is_some() || cal(prev, "year_det").is_some() || possessive;
+    let dated = cal(prev, "year_prep").is_some() || attributive_year(t, i);
     dated && i > 0 && t.is_word(i - 1)
+}
+
+/// Whether a determiner or a possessive before the year at `i` makes it an attribute of what
+/// follows: "the 1974 World Cup", "Woodward's 2005 Lions".
+pub fn attributive_year(t: &Toks, i: usize) -> bool {
+    i > 0 && (cal(t.l(i - 1), "year_det").is_some() || t.is_possessive_s(i - 1))
 }
 
 fn date_at(t: &Toks, i: usize, anchor: Option<NaiveDate>) -> Option<DateMention> {

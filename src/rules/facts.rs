@@ -658,11 +658,7 @@ impl<'e> Ctx<'_, 'e> {
         let head = head.filter(|&h| h > 0)?;
         let mut k = self.subject_end(head);
         // Possessive: "WPP's", "Abedi’s" (the mention may or may not hold the "’s").
-        if t.l(k) == "s"
-            && k >= 2
-            && matches!(t.l(k - 1), "'" | "’")
-            && self.mentions.ending_at(k).is_none()
-        {
+        if k >= 2 && t.is_possessive_s(k) && self.mentions.ending_at(k).is_none() {
             k -= 2;
         }
         let (first, e) = self.mentions.ending_at(k)?;
@@ -1007,7 +1003,7 @@ impl<'e> Ctx<'_, 'e> {
     fn owner_before(&self, claim: &Claim) -> Option<EntityId> {
         let t = self.t;
         let s = claim.first.checked_sub(1)?;
-        let possessive = t.l(s) == "s" && s >= 2 && matches!(t.l(s - 1), "'" | "’");
+        let possessive = s >= 2 && t.is_possessive_s(s);
         let (_, e) = possessive
             .then(|| self.mentions.ending_at(s - 2))
             .flatten()?;
@@ -1196,12 +1192,7 @@ impl<'e> Ctx<'_, 'e> {
     fn year_before_name(&self, q: &Claim) -> Option<EntityId> {
         let t = self.t;
         let bare_year = q.first == q.last && t.is_num(q.first) && t.s(q.first).len() == 4;
-        // The tokens split "Woodward's" as "Woodward", "'", "s".
-        let possessive = |i: usize| t.l(i) == "s" && i > 0 && matches!(t.l(i - 1), "'" | "’");
-        let attributive = q.first.checked_sub(1).is_some_and(|i| {
-            possessive(i) || matches!(t.l(i), "the" | "its" | "their" | "his" | "her")
-        });
-        (bare_year && attributive)
+        (bare_year && dates::attributive_year(t, q.first))
             .then(|| self.mentions.starting_at(q.last + 1))
             .flatten()
             .map(|e| e.id)

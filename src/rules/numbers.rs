@@ -11,6 +11,7 @@
 //! changes) is the caller's (`facts.rs`).
 
 use super::lexicon;
+use super::names;
 use super::sentences::Sentence;
 use super::Switches;
 use crate::doc::Word;
@@ -135,6 +136,12 @@ impl<'a> Toks<'a> {
 
     pub fn is_num(&self, i: usize) -> bool {
         self.kind(i) == Some(TokKind::Num)
+    }
+
+    /// Whether token `i` is the "s" of a possessive: the tokens split "Woodward's" as
+    /// "Woodward", "'", "s".
+    pub fn is_possessive_s(&self, i: usize) -> bool {
+        i >= 1 && self.l(i) == "s" && names::is_apostrophe(self.l(i - 1))
     }
 
     pub fn is_capitalized(&self, i: usize) -> bool {

@@ -19,11 +19,11 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 import ray
 
-from . import Extractor, sources
+from . import Extractor, _rows, sources
 
 
 class _Annotator:
@@ -43,24 +43,12 @@ class _Rows(_Annotator):
         self.meta_columns = meta_columns
 
     def __call__(self, batch) -> dict[str, list]:
-        text_column, id_column, date_column = self.columns
-        items = []
         # In the dataset's column order, as a JSONL line's fields keep theirs.
         meta = self.meta_columns
         if meta is None:
             meta = [c for c in batch.column_names if c not in self.columns]
-        for row in batch.to_pylist():
-            item: dict[str, Any] = {}
-            if row.get(id_column) is not None:
-                item["id"] = row[id_column]
-            item["text"] = row.get(text_column)
-            if row.get(date_column) is not None:
-                item["date"] = row[date_column]
-            # Arrow fills a field some rows lack with null: a JSONL line without it has no key.
-            item.update((k, row[k]) for k in meta if row.get(k) is not None)
-            items.append(item)
-        lines = list(self.extractor.pipe(items, as_json=True))
-        return {"id": [json.loads(line)["id"] for line in lines], "record": lines}
+        items = [_rows.document(row, *self.columns, meta) for row in batch.to_pylist()]
+        return _rows.records(self.extractor.pipe(items, as_json=True))
 
 
 def extract(

@@ -7,14 +7,13 @@ and ``record``: the record as the CLI's JSON line (see ``factx.ray`` for why a J
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
 from pyspark.sql import DataFrame
 
-from . import Extractor
+from . import Extractor, _rows
 
 SCHEMA = "id string, record string"
 
@@ -50,18 +49,11 @@ def extract(
     def annotate(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         extractor = _extractor(model, threads)
         for frame in frames:
-            items = []
-            for row in frame.to_dict("records"):
-                item: dict[str, Any] = {}
-                if _present(row.get(id_column)):
-                    item["id"] = row[id_column]
-                item["text"] = row.get(text_column)
-                if _present(row.get(date_column)):
-                    item["date"] = row[date_column]
-                item.update((k, _plain(row[k])) for k in meta if _present(row.get(k)))
-                items.append(item)
-            lines = list(extractor.pipe(items, batch_size=batch_size, as_json=True))
-            yield pd.DataFrame({"id": [json.loads(line)["id"] for line in lines], "record": lines})
+            items = [
+                _rows.document(row, text_column, id_column, date_column, meta, _present, _plain)
+                for row in frame.to_dict("records")
+            ]
+            yield pd.DataFrame(_rows.records(extractor.pipe(items, batch_size=batch_size, as_json=True)))
 
     return df.mapInPandas(annotate, SCHEMA)
 
